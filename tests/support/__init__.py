@@ -1,0 +1,1 @@
+"""Test support: real databases and real loopback servers standing in for outside systems."""
