@@ -1,0 +1,135 @@
+"""The order and everything it carries, its states and events: plain pydantic models, no framework."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REFERENCE_PATTERN = re.compile(r"\bVT-?(\d{4})-?(\d{4,})\b", re.IGNORECASE)
+CATEGORY_ROOT = ("Vård, Stöd och Omsorg", "Välfärdsteknik")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class OrderState(StrEnum):
+    DRAFT = "DRAFT"
+    FILED = "FILED"
+    RECEIVED = "RECEIVED"
+    BOOKED = "BOOKED"
+    INSTALLED = "INSTALLED"
+    CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
+
+
+class ContactKind(StrEnum):
+    BRUKARE = "brukare"
+    NARSTAENDE = "närstående"
+    VERKSAMHET = "verksamhet"
+
+
+class Confirmation(Model):
+    """One of the routine's preconditions, confirmed by a person at a time."""
+
+    confirmed_by: str
+    confirmed_at: datetime
+
+
+class Prerequisites(Model):
+    treserva: Confirmation
+    key_receipt: Confirmation
+    journal: Confirmation
+
+
+class Address(Model):
+    street: str
+    postnummer: str
+    ort: str
+
+
+class Brukare(Model):
+    name: str
+    personnummer: str
+    address: Address
+    phone: str
+    portkod: str | None
+
+
+class Access(Model):
+    key_collected: bool
+    outer_door_tag_needed: bool
+    outer_door_tag_collected: bool | None = None
+
+
+class BookingContact(Model):
+    kind: ContactKind
+    name: str | None = None
+    relation: str | None = None
+    phone: str | None = None
+
+
+class Category(Model):
+    rubrik: str
+    underrubrik: str
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return (*CATEGORY_ROOT, self.rubrik, self.underrubrik)
+
+
+class Orderer(Model):
+    """The staff member who orders, and the unit (verksamhet) they order for."""
+
+    user_id: str
+    name: str
+    phone: str
+    unit: str
+
+
+class OrderDetails(Model):
+    """What the orderer filled in: everything the routine asks the order to carry."""
+
+    prerequisites: Prerequisites
+    brukare: Brukare
+    access: Access
+    contacts: tuple[BookingContact, ...] = Field(min_length=1)
+    category: Category
+
+
+class Order(Model):
+    """A filed order as the team and the orderer see it."""
+
+    reference: str
+    state: OrderState
+    orderer: Orderer
+    details: OrderDetails
+    filed_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class OrderEvent(Model):
+    """One thing that happened to an order: who, when, what."""
+
+    reference: str
+    at: datetime
+    actor_id: str
+    kind: str
+    state: OrderState
+    detail: str = ""
+
+
+def format_reference(year: int, serial: int) -> str:
+    return f"VT-{year}-{serial:04d}"
+
+
+def find_reference(text: str) -> str | None:
+    """The first order reference in `text`, normalised ('vt 2026 42' is not one; 'vt-2026-0042' is)."""
+    match = REFERENCE_PATTERN.search(text)
+    if match is None:
+        return None
+    return format_reference(int(match.group(1)), int(match.group(2)))

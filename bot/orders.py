@@ -1,0 +1,92 @@
+"""The order service: drafts, filing (exactly once per draft), and reading orders back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.domain import Order, Orderer, OrderEvent, OrderState, format_reference
+from bot.drafts import OrderDraft
+from bot.store.unit_of_work import Database, UnitOfWork
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class OrderService:
+    """Everything the chat does with orders goes through here."""
+
+    def __init__(self, database: Database, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.clock = clock
+
+    async def profile(self, user_id: str) -> Orderer | None:
+        async with self.database.transaction() as uow:
+            return await uow.staff.get(user_id)
+
+    async def load_draft(self, user_id: str) -> OrderDraft | None:
+        async with self.database.transaction() as uow:
+            return await uow.drafts.get(user_id)
+
+    async def save_draft(self, draft: OrderDraft) -> None:
+        async with self.database.transaction() as uow:
+            await uow.drafts.save(draft.user_id, draft, self.clock())
+
+    async def discard_draft(self, user_id: str) -> None:
+        async with self.database.transaction() as uow:
+            await uow.drafts.delete(user_id)
+
+    async def file(self, draft: OrderDraft) -> Order:
+        """File the draft as an order; the same draft filed again returns the first order."""
+        try:
+            async with self.database.transaction() as uow:
+                return await self._file(uow, draft)
+        except IntegrityError:
+            # A concurrent retry of the same confirmation filed it first.
+            async with self.database.transaction() as uow:
+                existing = await uow.orders.by_draft_key(draft.key)
+            if existing is None:
+                raise
+            return existing
+
+    async def get(self, reference: str) -> Order | None:
+        async with self.database.transaction() as uow:
+            return await uow.orders.by_reference(reference)
+
+    async def events(self, reference: str) -> list[OrderEvent]:
+        async with self.database.transaction() as uow:
+            return await uow.events.for_order(reference)
+
+    async def _file(self, uow: UnitOfWork, draft: OrderDraft) -> Order:
+        existing = await uow.orders.by_draft_key(draft.key)
+        if existing is not None:
+            return existing
+        now = self.clock()
+        details = draft.details()
+        order = Order(
+            reference=format_reference(now.year, await uow.orders.next_serial(now.year)),
+            state=OrderState.FILED,
+            orderer=draft.orderer(),
+            details=details,
+            filed_at=now,
+            updated_at=now,
+        )
+        pnr_index = self.database.codec.vault.blind_index(details.brukare.personnummer)
+        await uow.orders.add(order, draft.key, pnr_index)
+        await uow.events.add(
+            OrderEvent(
+                reference=order.reference,
+                at=now,
+                actor_id=draft.user_id,
+                kind="filed",
+                state=OrderState.FILED,
+            )
+        )
+        await uow.staff.save(order.orderer, now)
+        await uow.drafts.delete(draft.user_id)
+        return order

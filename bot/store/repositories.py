@@ -1,0 +1,156 @@
+"""Repositories: load and save domain objects in one transaction's connection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain import Order, Orderer, OrderEvent
+from bot.drafts import OrderDraft
+from bot.store import tables
+from bot.store.codec import PayloadCodec
+from bot.store.upsert import insert_ignore, upsert
+
+
+class ConcurrentUpdate(Exception):
+    """Someone else changed the order since it was read."""
+
+
+class _Repository:
+    def __init__(self, conn: AsyncConnection, codec: PayloadCodec) -> None:
+        self.conn = conn
+        self.codec = codec
+
+
+class StaffRepository(_Repository):
+    """Who orders, and for which unit: asked once per user and remembered."""
+
+    async def get(self, user_id: str) -> Orderer | None:
+        row = await self.conn.scalar(select(tables.staff.c.payload).where(tables.staff.c.user_id == user_id))
+        return None if row is None else self.codec.load(Orderer, row)
+
+    async def save(self, orderer: Orderer, at: datetime) -> None:
+        values = {
+            "user_id": orderer.user_id,
+            "unit": orderer.unit,
+            "payload": self.codec.dump(orderer),
+            "updated_at": at,
+        }
+        await upsert(self.conn, tables.staff, values)
+
+
+class DraftRepository(_Repository):
+    """One unfinished order per user, resumable with `fortsätt`."""
+
+    async def get(self, user_id: str) -> OrderDraft | None:
+        row = await self.conn.scalar(
+            select(tables.drafts.c.payload).where(tables.drafts.c.user_id == user_id)
+        )
+        return None if row is None else self.codec.load(OrderDraft, row)
+
+    async def save(self, user_id: str, draft: OrderDraft, at: datetime) -> None:
+        values = {"user_id": user_id, "payload": self.codec.dump(draft), "updated_at": at}
+        await upsert(self.conn, tables.drafts, values)
+
+    async def delete(self, user_id: str) -> None:
+        await self.conn.execute(delete(tables.drafts).where(tables.drafts.c.user_id == user_id))
+
+
+class OrderRepository(_Repository):
+    """Filed orders; the whole Order is the encrypted payload, a few columns are for queries."""
+
+    async def next_serial(self, year: int) -> int:
+        serials = tables.order_serials
+        await insert_ignore(self.conn, serials, {"year": year, "last_serial": 0})
+        statement = (
+            update(serials)
+            .where(serials.c.year == year)
+            .values(last_serial=serials.c.last_serial + 1)
+            .returning(serials.c.last_serial)
+        )
+        return int((await self.conn.execute(statement)).scalar_one())
+
+    async def by_reference(self, reference: str) -> Order | None:
+        return await self._one(tables.orders.c.reference == reference)
+
+    async def by_draft_key(self, draft_key: str) -> Order | None:
+        return await self._one(tables.orders.c.draft_key == draft_key)
+
+    async def add(self, order: Order, draft_key: str, pnr_index: str) -> None:
+        values = self._columns(order) | {
+            "reference": order.reference,
+            "draft_key": draft_key,
+            "pnr_index": pnr_index,
+            "orderer_id": order.orderer.user_id,
+            "filed_at": order.filed_at,
+        }
+        await self.conn.execute(insert(tables.orders).values(**values))
+
+    async def update(self, order: Order, read_version: int) -> None:
+        """Save `order` if nobody saved it since `read_version`, else raise ConcurrentUpdate."""
+        statement = (
+            update(tables.orders)
+            .where(tables.orders.c.reference == order.reference)
+            .where(tables.orders.c.version == read_version)
+            .values(**self._columns(order))
+        )
+        if (await self.conn.execute(statement)).rowcount != 1:
+            raise ConcurrentUpdate(order.reference)
+
+    async def _one(self, condition: object) -> Order | None:
+        row = await self.conn.scalar(select(tables.orders.c.payload).where(condition))
+        return None if row is None else self.codec.load(Order, row)
+
+    def _columns(self, order: Order) -> dict[str, object]:
+        return {
+            "state": order.state.value,
+            "unit": order.orderer.unit,
+            "payload": self.codec.dump(order),
+            "version": order.version,
+            "updated_at": order.updated_at,
+        }
+
+
+class EventRepository(_Repository):
+    """The append-only history of each order."""
+
+    async def add(self, event: OrderEvent) -> None:
+        values = {
+            "reference": event.reference,
+            "at": event.at,
+            "actor_id": event.actor_id,
+            "kind": event.kind,
+            "state": event.state.value,
+            "payload": self.codec.dump(event),
+        }
+        await self.conn.execute(insert(tables.order_events).values(**values))
+
+    async def for_order(self, reference: str) -> list[OrderEvent]:
+        events = tables.order_events
+        rows = await self.conn.scalars(
+            select(events.c.payload).where(events.c.reference == reference).order_by(events.c.id)
+        )
+        return [self.codec.load(OrderEvent, row) for row in rows]
+
+
+class ConversationRepository(_Repository):
+    """Where each conversation can be reached later (for proactive messages)."""
+
+    async def remember(self, key: str, user_id: str, reference: dict[str, Any], at: datetime) -> None:
+        values = {
+            "conversation_key": key,
+            "user_id": user_id,
+            "reference": reference,
+            "updated_at": at,
+            "unreachable": False,
+        }
+        await upsert(self.conn, tables.conversations, values)
+
+    async def reference(self, key: str) -> dict[str, Any] | None:
+        row = await self.conn.scalar(
+            select(tables.conversations.c.reference).where(tables.conversations.c.conversation_key == key)
+        )
+        return None if row is None else dict(row)

@@ -1,0 +1,85 @@
+"""The relational tables; personal data sits only in the encrypted `payload` columns."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+)
+
+from bot.store.db import metadata
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("user_id", String(256), primary_key=True),
+    Column("unit", String(200), nullable=False, index=True),
+    Column("payload", LargeBinary, nullable=False),  # name and phone, encrypted
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("user_id", String(256), primary_key=True),
+    Column("payload", LargeBinary, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+order_serials = Table(
+    "order_serials",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("last_serial", Integer, nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(32), nullable=False, unique=True),
+    Column("draft_key", String(64), nullable=False, unique=True),
+    Column("state", String(16), nullable=False, index=True),
+    Column("unit", String(200), nullable=False, index=True),
+    Column("orderer_id", String(256), nullable=False, index=True),
+    Column("pnr_index", String(64), nullable=False, index=True),
+    Column("payload", LargeBinary, nullable=False),  # the Order as JSON, encrypted
+    Column("version", Integer, nullable=False),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+order_events = Table(
+    "order_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "reference",
+        ForeignKey("orders.reference", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_id", String(256), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("payload", LargeBinary, nullable=False),  # the free-text detail, encrypted
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("conversation_key", String(512), primary_key=True),
+    Column("user_id", String(256), nullable=True, index=True),
+    Column("reference", JSON, nullable=False),  # serialised ConversationReference, no personal data
+    Column("is_team_channel", Boolean, nullable=False, default=False),
+    Column("unreachable", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,42 @@
+"""One database transaction with the repositories that work inside it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.store.codec import PayloadCodec
+from bot.store.repositories import (
+    ConversationRepository,
+    DraftRepository,
+    EventRepository,
+    OrderRepository,
+    StaffRepository,
+)
+
+
+class UnitOfWork:
+    """The repositories of one transaction; it commits when the `with` block ends without error."""
+
+    def __init__(self, conn: AsyncConnection, codec: PayloadCodec) -> None:
+        self.conn = conn
+        self.staff = StaffRepository(conn, codec)
+        self.drafts = DraftRepository(conn, codec)
+        self.orders = OrderRepository(conn, codec)
+        self.events = EventRepository(conn, codec)
+        self.conversations = ConversationRepository(conn, codec)
+
+
+class Database:
+    """The engine and the codec; hands out units of work."""
+
+    def __init__(self, engine: AsyncEngine, codec: PayloadCodec) -> None:
+        self.engine = engine
+        self.codec = codec
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[UnitOfWork]:
+        async with self.engine.begin() as conn:
+            yield UnitOfWork(conn, self.codec)
