@@ -1,0 +1,192 @@
+"""Every sentence the bot says, in Swedish, in one place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+# --- Greeting and general -------------------------------------------------------------------
+
+WELCOME = (
+    "Hej! Jag hjälper dig att beställa digitalt trygghetslarm till en brukare, "
+    "och att följa hur beställningen går."
+)
+COMMANDS = (
+    "Skriv **beställ** för att börja en beställning, **fortsätt** för att ta upp en sparad, "
+    "**status** för att se hur det går, eller **hjälp**."
+)
+NOT_UNDERSTOOD = "Det där förstod jag inte."
+APOLOGY = "Oj, något gick fel hos mig. Försök igen om en liten stund. Det du redan har svarat är sparat."
+TOO_LONG = "Meddelandet är för långt. Skriv högst {limit} tecken."
+NO_TEXT = "Jag kan bara läsa text. Skriv ditt svar."
+
+# --- Ordering: start, resume, cancel, back --------------------------------------------------
+
+ORDER_START = "Då beställer vi ett digitalt trygghetslarm. Först tre frågor om rutinens förutsättningar."
+ORDER_RESUME = "Vi fortsätter med beställningen där du slutade."
+NO_DRAFT = "Du har ingen sparad beställning. Skriv **beställ** för att börja en ny."
+HAS_DRAFT = "Du har en sparad beställning. Skriv **fortsätt** för att ta upp den, eller **beställ** igen för att börja om."
+ALREADY_ORDERING = "Du är mitt i en beställning. Svara på frågan, eller skriv **avbryt**."
+REMEMBERED_ORDERER = (
+    "Jag har dig som {name}, {unit}, tel {phone}. Stämmer det inte kan du rätta det vid sammanfattningen."
+)
+ASK_CANCEL = "Vill du avbryta beställningen? Det du har fyllt i tas bort. (ja/nej)"
+CANCELLED = "Beställningen är avbruten och uppgifterna är borttagna."
+NOT_CANCELLED = "Då fortsätter vi."
+BACK_AT_FIRST = "Det här är den första frågan."
+MISSES_HINT = "Kör du fast? Skriv **hjälp** för mer om frågan, eller **avbryt** för att avbryta."
+NOTHING_TO_CANCEL = "Det finns inget att avbryta just nu."
+
+# --- Ordering: the questions, with help for each ----------------------------------------------
+
+ASK_TRESERVA = "Har ni verkställt insatserna för trygghetslarm i Treserva? Det styr faktureringen till brukaren. (ja/nej)"
+HELP_TRESERVA = (
+    "Insatserna ska vara verkställda i Treserva innan larmet beställs, annars blir faktureringen fel."
+)
+STOP_TRESERVA = (
+    "Verkställ insatserna i Treserva först, eftersom det styr faktureringen. "
+    "Dina svar är sparade: skriv **fortsätt** när det är gjort."
+)
+ASK_KEY_RECEIPT = (
+    "Har ni kvitterat ut en vanlig nyckel från brukaren med nyckelkvittens, "
+    "och ligger den i verksamhetens nyckelskåp? (ja/nej)"
+)
+HELP_KEY_RECEIPT = (
+    "Verksamheten ansvarar för en konventionell nyckel i nyckelskåpet. Nyckelkvittensen finns på "
+    "utförarwebben, www.linkoping.se/ehalsa, under Trygghetsskapande teknik > Digitalt trygghetslarm."
+)
+STOP_KEY_RECEIPT = (
+    "Kvittera ut nyckeln först; kvittensen finns på www.linkoping.se/ehalsa under Digitalt "
+    "trygghetslarm. Dina svar är sparade: skriv **fortsätt** när det är gjort."
+)
+ASK_JOURNAL = "Har ni dokumenterat i brukarens journal i Treserva? (ja/nej)"
+HELP_JOURNAL = "Rutinen kräver en anteckning i brukarens journal i Treserva innan beställningen skickas."
+STOP_JOURNAL = (
+    "Dokumentera i brukarens journal i Treserva först. "
+    "Dina svar är sparade: skriv **fortsätt** när det är gjort."
+)
+ASK_UNIT = "Vilken verksamhet beställer du för? (t.ex. Hemtjänst Ryd)"
+HELP_UNIT = "Skriv namnet på din enhet. Teamet ger återkoppling dit, och dina kollegor där kan följa ärendet."
+ASK_ORDERER_NAME = "Vad heter du? (för- och efternamn)"
+HELP_ORDERER_NAME = "Ditt namn står som beställare, så att teamet vet vem de ska fråga."
+ASK_ORDERER_PHONE = "Vilket telefonnummer når teamet dig på?"
+HELP_PHONE = "Skriv ett svenskt nummer, t.ex. 070-174 06 05 eller 08-465 004 12."
+ASK_BRUKARE_NAME = "Vad heter brukaren? (för- och efternamn)"
+HELP_BRUKARE_NAME = "Skriv brukarens för- och efternamn som i Treserva."
+ASK_PERSONNUMMER = "Brukarens personnummer eller samordningsnummer? (ÅÅÅÅMMDD-NNNN)"
+HELP_PERSONNUMMER = (
+    "Tio eller tolv siffror, med eller utan bindestreck. Samordningsnummer går också bra. "
+    "Är brukaren 100 år eller äldre och du skriver tio siffror, använd + i stället för -."
+)
+BIRTH_DATE_UNDERSTOOD = "Jag tolkar det som född {date}."
+ASK_STREET = "Brukarens gatuadress? (gata och nummer, gärna lägenhetsnummer)"
+HELP_STREET = "Adressen dit larmet ska installeras, t.ex. Storgatan 12, lgh 1102."
+ASK_POSTNUMMER = "Postnummer? (fem siffror)"
+HELP_POSTNUMMER = "Fem siffror, med eller utan mellanslag, t.ex. 582 23."
+ASK_ORT = "Ort?"
+HELP_ORT = "Postorten, t.ex. Linköping."
+ASK_PHONE = "Brukarens telefonnummer?"
+ASK_PORTKOD = "Portkod? Skriv koden, eller **ingen** om det inte finns någon."
+HELP_PORTKOD = (
+    "Koden till porten, om det finns en. Den visas bara för välfärdsteknikteamet och tas bort "
+    "en vecka efter att ärendet är klart."
+)
+ASK_TAG_NEEDED = "Behövs nyckel eller tagg till ytterporten för att komma in? (ja/nej)"
+HELP_TAG_NEEDED = "Svara ja om teamet behöver en nyckel eller tagg för att ta sig in genom porten."
+ASK_TAG_COLLECTED = "Har verksamheten hämtat ut nyckeln eller taggen till ytterporten? (ja/nej)"
+HELP_TAG_COLLECTED = "Teamet behöver veta om de kan låna den av er, eller måste ordna den själva."
+ASK_CONTACT_KIND = (
+    "Vem ska teamet kontakta för att boka tid för installationen? brukaren, närstående eller verksamheten?"
+)
+HELP_CONTACT_KIND = "Teamet ringer för att boka installationen. Du kan lägga till flera kontakter."
+ASK_CONTACT_NAME = "Vad heter den närstående?"
+HELP_CONTACT_NAME = "Skriv för- och efternamn."
+ASK_CONTACT_RELATION = "Vilken relation har hen till brukaren? (t.ex. dotter, make, god man)"
+HELP_CONTACT_RELATION = "Ett eller några ord, t.ex. son, granne, god man."
+ASK_CONTACT_PHONE = "Den närståendes telefonnummer?"
+ASK_MORE_CONTACTS = "Vill du lägga till fler kontakter för bokningen? (ja/nej)"
+HELP_MORE_CONTACTS = "Svara ja för att lägga till en kontakt till, nej för att gå vidare."
+ASK_RUBRIK = "Vilken rubrik i Lindesk? (Vård, Stöd och Omsorg > Välfärdsteknik > …)"
+HELP_RUBRIK = "Beställningen registreras i Lindesk under Vård, Stöd och Omsorg > Välfärdsteknik."
+ASK_UNDERRUBRIK = "Och vilken underrubrik under {rubrik}?"
+HELP_UNDERRUBRIK = "Välj den underrubrik som passar beställningen bäst."
+ASK_CONFIRM = (
+    "Stämmer uppgifterna? Svara **ja** för att skicka, eller **ändra** och vad, t.ex. **ändra portkod**."
+)
+HELP_CONFIRM = "Du kan ändra: {fields}. Skriv t.ex. **ändra adress**."
+
+# --- Ordering: wrong answers ----------------------------------------------------------------
+
+ERR_YES_NO = "Svara **ja** eller **nej**."
+ERR_TEXT = "Skriv ett svar med bokstäver, högst {limit} tecken."
+ERR_FULL_NAME = "Skriv både för- och efternamn, t.ex. Greta Johansson."
+ERR_PNR_FORMAT = "Personnumret ska ha 10 eller 12 siffror, t.ex. ÅÅÅÅMMDD-NNNN."
+ERR_PNR_DATE = "Datumet i personnumret finns inte. Kontrollera år, månad och dag."
+ERR_PNR_CHECKSUM = "Sista siffran stämmer inte med de andra. Kontrollera de fyra sista siffrorna."
+ERR_PHONE = "Det ser inte ut som ett svenskt telefonnummer. Skriv t.ex. 070-174 06 05."
+ERR_PHONE_NOT_SWEDISH = "Jag tar bara emot svenska telefonnummer, t.ex. 070-174 06 05."
+ERR_POSTNUMMER = "Postnumret ska ha fem siffror, t.ex. 582 23."
+ERR_PORTKOD = "Skriv portkoden (siffror och bokstäver, högst 20 tecken), eller **ingen**."
+ERR_CHOICE = "Välj ett av alternativen: {options}. Du kan också skriva numret."
+ERR_CONFIRM = "Svara **ja** för att skicka, eller **ändra** och vad: {fields}."
+ERR_EDIT_FIELD = 'Det går inte att ändra "{field}". Du kan ändra: {fields}.'
+
+# --- Ordering: summary ----------------------------------------------------------------------
+
+SUMMARY_TITLE = "Sammanfattning av beställningen"
+LABEL_BRUKARE = "Brukare"
+LABEL_PERSONNUMMER = "Personnummer"
+LABEL_ADDRESS = "Adress"
+LABEL_PHONE = "Telefon"
+LABEL_PORTKOD = "Portkod"
+LABEL_KEY = "Nyckel"
+LABEL_OUTER_DOOR = "Ytterport"
+LABEL_CONTACTS = "Kontakt för bokning"
+LABEL_CATEGORY = "Lindesk"
+LABEL_ORDERER = "Beställare"
+LABEL_PREREQUISITES = "Förutsättningar"
+VALUE_NO_PORTKOD = "ingen"
+VALUE_KEY_COLLECTED = "kvitterad och i nyckelskåpet"
+VALUE_TAG_NOT_NEEDED = "ingen nyckel eller tagg behövs"
+VALUE_TAG_COLLECTED = "nyckel/tagg behövs, verksamheten har den"
+VALUE_TAG_MISSING = "nyckel/tagg behövs, inte uthämtad"
+VALUE_PREREQUISITES = "insatser verkställda i Treserva, nyckelkvittens, journal dokumenterad"
+CONTACT_BRUKARE = "brukaren"
+CONTACT_VERKSAMHET = "verksamheten"
+CONTACT_NARSTAENDE = "{name} ({relation}) {phone}"
+BUTTON_SEND = "Ja, skicka"
+BUTTON_YES = "ja"
+BUTTON_NO = "nej"
+BUTTON_NO_PORTKOD = "ingen"
+
+# Words for `ändra <fält>`: the field's name as users say it.
+EDIT_UNIT = "verksamhet"
+EDIT_ORDERER_NAME = "ditt namn"
+EDIT_ORDERER_PHONE = "ditt telefonnummer"
+EDIT_BRUKARE_NAME = "namn"
+EDIT_PERSONNUMMER = "personnummer"
+EDIT_ADDRESS = "adress"
+EDIT_POSTNUMMER = "postnummer"
+EDIT_ORT = "ort"
+EDIT_PHONE = "telefon"
+EDIT_PORTKOD = "portkod"
+EDIT_OUTER_DOOR = "ytterport"
+EDIT_CONTACTS = "kontakter"
+EDIT_CATEGORY = "kategori"
+
+# --- Ordering: filed ------------------------------------------------------------------------
+
+FILED = (
+    "Tack! Beställningen är registrerad med referens **{reference}**. "
+    "Välfärdsteknikteamet kontaktar {contacts} för att boka installationen. "
+    "Skriv **status {reference}** när du vill veta hur det går."
+)
+
+MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def date_text(day: date) -> str:
+    """A date as Swedes write it in running text: '7 maj 1946'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

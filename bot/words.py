@@ -1,0 +1,50 @@
+"""Forgiving matching of what people type: case, å/ä/ö, punctuation, numbered choices, typos."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+YES = frozenset({"ja", "j", "jo", "japp", "jajamen", "absolut", "stammer", "ok", "okej", "yes", "y"})
+NO = frozenset({"nej", "n", "no", "nope", "icke", "stammer inte", "inte"})
+FUZZY_CUTOFF = 85
+
+
+def fold(text: str | None) -> str:
+    """Lower case, without diacritics (å->a, ä->a, ö->o), punctuation and extra spaces."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w\s-]", " ", plain).split())
+
+
+def yes_or_no(text: str | None) -> bool | None:
+    """True for a yes, False for a no, None when it is neither."""
+    folded = fold(text)
+    first = folded.split(" ", 1)[0] if folded else ""
+    if folded in YES or first in YES - {"ok"}:
+        return True
+    if folded in NO or first in NO:
+        return False
+    return None
+
+
+def match_choice(text: str | None, options: Sequence[str]) -> str | None:
+    """The option meant by `text`: its number in the list, its words, or a close spelling."""
+    folded = fold(text)
+    if not folded or not options:
+        return None
+    if folded.isdigit() and 1 <= int(folded) <= len(options):
+        return options[int(folded) - 1]
+    by_fold = {fold(option): option for option in options}
+    if folded in by_fold:
+        return by_fold[folded]
+    starting = [option for key, option in by_fold.items() if key.startswith(folded)]
+    if len(starting) == 1 and len(folded) >= 3:
+        return starting[0]
+    best = process.extractOne(folded, list(by_fold), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return None if best is None else by_fold[best[0]]

@@ -1,0 +1,1 @@
+"""The conversation: botbuilder dialogs for ordering, with validated prompts and interruptions."""

@@ -1,0 +1,155 @@
+"""The bot's turn handler: reads each message, continues the running dialog or starts one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+from typing import Any
+
+from botbuilder.core import ActivityHandler, ConversationState, TurnContext
+from botbuilder.dialogs import DialogSet, DialogTurnStatus
+from botbuilder.schema import ChannelAccount
+
+from bot import texts
+from bot.conversations import ConversationDirectory
+from bot.drafts import OrderDraft
+from bot.orders import OrderService
+from dialogs.commands import Command, parse_command
+from dialogs.order_dialog import ORDER_ID, OrderDialog
+from dialogs.users import user_id
+
+MAX_MESSAGE_LENGTH = 2000
+REMEMBERED_ACTIVITIES = 50
+
+
+class AlarmBot(ActivityHandler):
+    """Routes a turn to the running dialog or a command, and saves the dialog state once."""
+
+    def __init__(
+        self,
+        conversation_state: ConversationState,
+        orders: OrderService,
+        directory: ConversationDirectory,
+        order_dialog: OrderDialog,
+    ) -> None:
+        self.conversation_state = conversation_state
+        self.orders = orders
+        self.directory = directory
+        self.dialogs = DialogSet(conversation_state.create_property("dialog_state"))
+        self.seen_activities = conversation_state.create_property("seen_activity_ids")
+        self.dialogs.add(order_dialog)
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._known_references: dict[str, str] = {}
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        key = turn_context.activity.conversation.id if turn_context.activity.conversation else ""
+        async with self._locks[key]:  # one turn at a time per conversation in this process
+            if await self._is_retry(turn_context):
+                return
+            await self._remember_conversation(turn_context, key)
+            await super().on_turn(turn_context)
+            await self.conversation_state.save_changes(turn_context)
+
+    async def _is_retry(self, turn_context: TurnContext) -> bool:
+        """True for an activity already handled (channels re-send when a turn is slow)."""
+        activity_id = turn_context.activity.id
+        if not activity_id:
+            return False
+        seen: list[str] = await self.seen_activities.get(turn_context, list)
+        if activity_id in seen:
+            return True
+        seen[:] = [*seen[-(REMEMBERED_ACTIVITIES - 1) :], activity_id]
+        return False
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(member.id != bot_id for member in members_added):
+            await turn_context.send_activity(f"{texts.WELCOME}\n\n{texts.COMMANDS}")
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        activity.text = _answer_text(activity.text, activity.value)
+        if not activity.text:
+            await turn_context.send_activity(texts.NO_TEXT)
+            return
+        if len(activity.text) > MAX_MESSAGE_LENGTH:
+            await turn_context.send_activity(texts.TOO_LONG.format(limit=MAX_MESSAGE_LENGTH))
+            return
+        dialog_context = await self.dialogs.create_context(turn_context)
+        if dialog_context.active_dialog is not None:
+            await self._continue(dialog_context)
+            return
+        await self._command(dialog_context, parse_command(activity.text))
+
+    async def _continue(self, dialog_context: Any) -> None:
+        command = parse_command(dialog_context.context.activity.text)
+        if command in (Command.ORDER, Command.RESUME, Command.RESTART):
+            await dialog_context.context.send_activity(texts.ALREADY_ORDERING)
+            await dialog_context.reprompt_dialog()
+            return
+        result = await dialog_context.continue_dialog()
+        if result.status == DialogTurnStatus.Empty:
+            await self._command(dialog_context, command)
+
+    async def _command(self, dialog_context: Any, command: Command | None) -> None:
+        context: TurnContext = dialog_context.context
+        who = user_id(context)
+        if command is Command.ORDER and await self.orders.load_draft(who) is not None:
+            await context.send_activity(texts.HAS_DRAFT)
+        elif command in (Command.ORDER, Command.RESTART):
+            await self._start_order(dialog_context, who)
+        elif command is Command.RESUME:
+            await self._resume_order(dialog_context, who)
+        elif command is Command.CANCEL:
+            await context.send_activity(texts.NOTHING_TO_CANCEL)
+        elif command is Command.HELP:
+            await context.send_activity(f"{texts.WELCOME}\n\n{texts.COMMANDS}")
+        else:
+            await context.send_activity(f"{texts.NOT_UNDERSTOOD} {texts.COMMANDS}")
+
+    async def _start_order(self, dialog_context: Any, who: str) -> None:
+        await self.orders.discard_draft(who)
+        draft = OrderDraft(user_id=who)
+        profile = await self.orders.profile(who)
+        intro = texts.ORDER_START
+        if profile is not None:
+            draft = draft.model_copy(
+                update={
+                    "unit": profile.unit,
+                    "orderer_name": profile.name,
+                    "orderer_phone": profile.phone,
+                }
+            )
+            intro += " " + texts.REMEMBERED_ORDERER.format(
+                name=profile.name, unit=profile.unit, phone=profile.phone
+            )
+        await dialog_context.context.send_activity(intro)
+        await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
+
+    async def _resume_order(self, dialog_context: Any, who: str) -> None:
+        draft = await self.orders.load_draft(who)
+        if draft is None:
+            await dialog_context.context.send_activity(texts.NO_DRAFT)
+            return
+        await dialog_context.context.send_activity(texts.ORDER_RESUME)
+        await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
+
+    async def _remember_conversation(self, turn_context: TurnContext, key: str) -> None:
+        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
+        fingerprint = json.dumps(reference, sort_keys=True, default=str)
+        if not key or self._known_references.get(key) == fingerprint:
+            return
+        await self.directory.remember(key, user_id(turn_context), reference)
+        self._known_references[key] = fingerprint
+
+
+def _answer_text(text: str | None, value: object) -> str:
+    """The typed text, or what an Adaptive Card button submitted as `{"answer": ...}`."""
+    if text and text.strip():
+        return text.strip()
+    if isinstance(value, dict) and isinstance(value.get("answer"), str):
+        return value["answer"].strip()
+    return ""

@@ -1,0 +1,86 @@
+"""Readers for typed answers: each returns the normalised value or raises Rejected with a hint."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TypeVar
+
+from bot import identity, texts
+from bot.words import fold, match_choice, yes_or_no
+from dialogs.question import Parser, Rejected
+
+T = TypeVar("T")
+MAX_TEXT = 200
+PORTKOD_PATTERN = re.compile(r"^[0-9A-Za-z#*+\- ]{1,20}$")
+NO_PORTKOD_WORDS = frozenset({"ingen", "inget", "ingen portkod", "nej", "saknas", "finns inte", "-"})
+IDENTITY_ERRORS = {
+    "pnr_format": texts.ERR_PNR_FORMAT,
+    "pnr_date": texts.ERR_PNR_DATE,
+    "pnr_checksum": texts.ERR_PNR_CHECKSUM,
+    "phone_not_swedish": texts.ERR_PHONE_NOT_SWEDISH,
+    "postnummer_format": texts.ERR_POSTNUMMER,
+}
+
+
+def yes_no(text: str, _choices: Sequence[str] = ()) -> bool:
+    answer = yes_or_no(text)
+    if answer is None:
+        raise Rejected(texts.ERR_YES_NO)
+    return answer
+
+
+def free_text(text: str, _choices: Sequence[str] = ()) -> str:
+    cleaned = " ".join(text.split())
+    if not cleaned or len(cleaned) > MAX_TEXT or not any(char.isalpha() for char in cleaned):
+        raise Rejected(texts.ERR_TEXT.format(limit=MAX_TEXT))
+    return cleaned
+
+
+def full_name(text: str, choices: Sequence[str] = ()) -> str:
+    name = free_text(text, choices)
+    if len(name.split()) < 2 or any(char.isdigit() for char in name):
+        raise Rejected(texts.ERR_FULL_NAME)
+    return name
+
+
+def personnummer(today: Callable[[], date]) -> Parser:
+    """A reader of personnummer that knows today's date (for the century of 10-digit numbers)."""
+
+    def parse(text: str, _choices: Sequence[str] = ()) -> identity.Personnummer:
+        return _identity(lambda: identity.parse_personnummer(text, today()))
+
+    return parse
+
+
+def phone(text: str, _choices: Sequence[str] = ()) -> str:
+    return _identity(lambda: identity.parse_phone(text))
+
+
+def postnummer(text: str, _choices: Sequence[str] = ()) -> str:
+    return _identity(lambda: identity.parse_postnummer(text))
+
+
+def portkod(text: str, _choices: Sequence[str] = ()) -> str:
+    """The code as typed, or '' for 'ingen'."""
+    if fold(text) in NO_PORTKOD_WORDS:
+        return ""
+    code = " ".join(text.split())
+    if not PORTKOD_PATTERN.match(code):
+        raise Rejected(texts.ERR_PORTKOD)
+    return code
+
+
+def choice(text: str, choices: Sequence[str]) -> str:
+    chosen = match_choice(text, choices)
+    if chosen is None:
+        raise Rejected(texts.ERR_CHOICE.format(options=", ".join(choices)))
+    return chosen
+
+
+def _identity(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except identity.InvalidAnswer as error:
+        raise Rejected(IDENTITY_ERRORS.get(error.reason, texts.ERR_PHONE)) from None

@@ -1,0 +1,141 @@
+"""The ordering conversation: the order form, its interruptions (hjälp, tillbaka, avbryt), filing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from botbuilder.core import TurnContext
+from botbuilder.dialogs import (
+    ComponentDialog,
+    Dialog,
+    DialogContext,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from pydantic import BaseModel
+
+from bot import texts
+from bot.cards import contacts_text
+from bot.categories import Categories
+from bot.drafts import ContactDraft, OrderDraft
+from bot.orders import OrderService
+from bot.words import yes_or_no
+from dialogs import access, brukare, category, contacts, orderer, prerequisites, summary
+from dialogs.answer_prompt import AnswerPrompt
+from dialogs.commands import Command, parse_command
+from dialogs.form import BACK, FormDialog, is_navigation
+from dialogs.messages import question
+from dialogs.question import Question
+from dialogs.users import user_id
+
+ORDER_ID = "order"
+FORM_ID = "order.form"
+PROMPT_ID = "order.answer"
+CONFIRMING_CANCEL = "confirming_cancel"
+
+
+class OrderDialog(ComponentDialog):
+    """Fills an OrderDraft question by question, saving it after every answer, then files it."""
+
+    def __init__(self, orders: OrderService, categories: Categories, clock: Callable[[], datetime]) -> None:
+        super().__init__(ORDER_ID)
+        self.orders = orders
+        order_questions = self._questions(categories, clock)
+        contact_questions = contacts.contact_questions()
+        self.add_dialog(WaterfallDialog(f"{ORDER_ID}.steps", [self._fill_step, self._finish_step]))
+        self.add_dialog(
+            FormDialog(
+                FORM_ID,
+                OrderDraft,
+                order_questions,
+                PROMPT_ID,
+                on_answer=self._save_draft,
+                back_at_start=texts.BACK_AT_FIRST,
+            )
+        )
+        self.add_dialog(AnswerPrompt(PROMPT_ID, {q.name: q for q in order_questions}))
+        self.add_dialog(contacts.ContactsDialog())
+        self.add_dialog(
+            FormDialog(
+                contacts.CONTACT_FORM_ID,
+                ContactDraft,
+                contact_questions,
+                contacts.CONTACT_PROMPT_ID,
+            )
+        )
+        contact_registry = {q.name: q for q in [*contact_questions, contacts.MORE]}
+        self.add_dialog(AnswerPrompt(contacts.CONTACT_PROMPT_ID, contact_registry))
+        self.initial_dialog_id = f"{ORDER_ID}.steps"
+
+    @staticmethod
+    def _questions(categories: Categories, clock: Callable[[], datetime]) -> list[Question]:
+        return [
+            *prerequisites.questions(clock),
+            *orderer.questions(),
+            *brukare.questions(lambda: clock().date()),
+            *access.questions(),
+            contacts.question(),
+            *category.questions(categories),
+            summary.question(),
+        ]
+
+    async def _fill_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        return await step.begin_dialog(FORM_ID, step.options)
+
+    async def _finish_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if is_navigation(step.result, "stop"):
+            await step.context.send_activity(step.result["text"])
+            return await step.end_dialog()
+        draft = OrderDraft.model_validate(step.result)
+        order = await self.orders.file(draft)
+        who = contacts_text(order.details.contacts, order.orderer)
+        await step.context.send_activity(texts.FILED.format(reference=order.reference, contacts=who))
+        return await step.end_dialog(order.reference)
+
+    async def _save_draft(self, _context: TurnContext, draft: BaseModel) -> None:
+        await self.orders.save_draft(OrderDraft.model_validate(draft.model_dump()))
+
+    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
+        state = inner_dc.parent.active_dialog.state
+        text = inner_dc.context.activity.text
+        if state.get(CONFIRMING_CANCEL):
+            return await self._answer_cancel(inner_dc, state, yes_or_no(text))
+        command = parse_command(text)
+        if command is Command.CANCEL:
+            state[CONFIRMING_CANCEL] = True
+            await inner_dc.context.send_activity(question(texts.ASK_CANCEL, prerequisites.YES_NO))
+            return Dialog.end_of_turn
+        if command is Command.HELP:
+            await inner_dc.context.send_activity(await self._help(inner_dc))
+            await inner_dc.reprompt_dialog()
+            return Dialog.end_of_turn
+        if command is Command.BACK:
+            return await inner_dc.end_dialog(BACK)
+        return await super().on_continue_dialog(inner_dc)
+
+    async def _answer_cancel(
+        self, inner_dc: DialogContext, state: dict[str, object], answer: bool | None
+    ) -> DialogTurnResult:
+        context = inner_dc.context
+        if answer is None:
+            ask_again = f"{texts.ERR_YES_NO} {texts.ASK_CANCEL}"
+            await context.send_activity(question(ask_again, prerequisites.YES_NO))
+            return Dialog.end_of_turn
+        del state[CONFIRMING_CANCEL]
+        if answer:
+            await self.orders.discard_draft(user_id(context))
+            await context.send_activity(texts.CANCELLED)
+            return await inner_dc.cancel_all_dialogs()
+        await context.send_activity(texts.NOT_CANCELLED)
+        await inner_dc.reprompt_dialog()
+        return Dialog.end_of_turn
+
+    @staticmethod
+    async def _help(inner_dc: DialogContext) -> str:
+        active = inner_dc.active_dialog
+        prompt = await inner_dc.find_dialog(active.id)
+        if not isinstance(prompt, AnswerPrompt):
+            return texts.COMMANDS
+        return prompt.questions[active.state["options"].validations].help
