@@ -1,0 +1,1 @@
+"""The outside world: the Bot Framework channel, the service desk and the web chat."""

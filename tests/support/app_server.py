@@ -1,0 +1,36 @@
+"""Runs the real app (app.py's create_app) on loopback, on a given database, for HTTP tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from aiohttp.test_utils import TestServer
+from cryptography.fernet import Fernet
+
+from app import create_app
+from bot.settings import Settings
+
+TEST_KEY = Fernet.generate_key().decode()
+
+
+def app_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_url=database_url,
+        data_dir=data_dir,
+        data_encryption_key=(TEST_KEY,),
+        **overrides,
+    )
+
+
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[str]:
+    """Start the app; yield its base URL; stop it (as a restart would) when the block ends."""
+    server = TestServer(await create_app(settings), host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield str(server.make_url("")).rstrip("/")
+    finally:
+        await server.close()
