@@ -6,13 +6,10 @@ from datetime import date
 
 # --- Greeting and general -------------------------------------------------------------------
 
-WELCOME = (
-    "Hej! Jag hjälper dig att beställa digitalt trygghetslarm till en brukare, "
-    "och att följa hur beställningen går."
-)
+WELCOME = "Hej! Jag hjälper dig att beställa digitalt trygghetslarm till en brukare."
 COMMANDS = (
     "Skriv **beställ** för att börja en beställning, **fortsätt** för att ta upp en sparad, "
-    "**status** för att se hur det går, eller **hjälp**."
+    "eller **hjälp**."
 )
 NOT_UNDERSTOOD = "Det där förstod jag inte."
 APOLOGY = "Oj, något gick fel hos mig. Försök igen om en liten stund. Det du redan har svarat är sparat."
@@ -24,7 +21,7 @@ NO_TEXT = "Jag kan bara läsa text. Skriv ditt svar."
 ORDER_START = "Då beställer vi ett digitalt trygghetslarm. Först tre frågor om rutinens förutsättningar."
 ORDER_RESUME = "Vi fortsätter med beställningen där du slutade."
 NO_DRAFT = "Du har ingen sparad beställning. Skriv **beställ** för att börja en ny."
-HAS_DRAFT = "Du har en sparad beställning. Skriv **fortsätt** för att ta upp den, eller **beställ** igen för att börja om."
+HAS_DRAFT = "Du har en sparad beställning. Skriv **fortsätt** för att ta upp den, eller **börja om** för att ta bort den och börja en ny."
 ALREADY_ORDERING = "Du är mitt i en beställning. Svara på frågan, eller skriv **avbryt**."
 REMEMBERED_ORDERER = (
     "Jag har dig som {name}, {unit}, tel {phone}. Stämmer det inte kan du rätta det vid sammanfattningen."
@@ -177,8 +174,7 @@ EDIT_CATEGORY = "kategori"
 
 FILED = (
     "Tack! Beställningen är registrerad med referens **{reference}**. "
-    "Välfärdsteknikteamet kontaktar {contacts} för att boka installationen. "
-    "Skriv **status {reference}** när du vill veta hur det går."
+    "Välfärdsteknikteamet kontaktar {contacts} för att boka installationen."
 )
 
 MONTHS = (

@@ -14,6 +14,7 @@ from botbuilder.schema import ChannelAccount
 from bot import texts
 from bot.conversations import ConversationDirectory
 from bot.drafts import OrderDraft
+from bot.identity import format_phone
 from bot.orders import OrderService
 from dialogs.commands import Command, parse_command
 from dialogs.order_dialog import ORDER_ID, OrderDialog
@@ -124,7 +125,7 @@ class AlarmBot(ActivityHandler):
                 }
             )
             intro += " " + texts.REMEMBERED_ORDERER.format(
-                name=profile.name, unit=profile.unit, phone=profile.phone
+                name=profile.name, unit=profile.unit, phone=format_phone(profile.phone)
             )
         await dialog_context.context.send_activity(intro)
         await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
