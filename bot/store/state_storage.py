@@ -46,7 +46,7 @@ _INSERTS: dict[str, Callable[..., Any]] = {
 }
 
 
-class StorageConflict(Exception):  # noqa: N818 - the name the rest of the bot uses
+class StorageConflict(Exception):
     """A conditional write lost: the state changed since the writer read it (stale e-tag)."""
 
     def __init__(self, key: str) -> None:
@@ -95,8 +95,7 @@ class SqlStorage(Storage):
         now = datetime.now(UTC)
         async with self._engine.begin() as conn:
             versions = {
-                key: await self._write_one(conn, key, blobs[key], _etag_of(changes[key]), now)
-                for key in keys
+                key: await self._write_one(conn, key, blobs[key], _etag_of(changes[key]), now) for key in keys
             }
         for key in keys:
             _set_etag(changes[key], str(versions[key]))
