@@ -26,6 +26,18 @@ class OrderState(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+class ChecklistItem(StrEnum):
+    """The team's duties from the routine, each ticked off before an order can be closed."""
+
+    INSTALLED = "installerat"
+    REGISTERED = "registrerat"
+    INVENTORY = "inventarie"
+    INFORMATION = "information"
+
+
+OPEN_STATES = frozenset({OrderState.FILED, OrderState.RECEIVED, OrderState.BOOKED, OrderState.INSTALLED})
+
+
 class ContactKind(StrEnum):
     BRUKARE = "brukare"
     NARSTAENDE = "närstående"
@@ -100,6 +112,39 @@ class OrderDetails(Model):
     category: Category
 
 
+class TeamMember(Model):
+    user_id: str
+    name: str
+
+
+class Booking(Model):
+    """The installation time the team agreed, and with whom."""
+
+    at: datetime
+    contacted: str = ""
+
+
+class Devices(Model):
+    """Serial numbers for the inventory list."""
+
+    alarm_serial: str = ""
+    lock_serial: str = ""
+
+
+class Handling(Model):
+    """What the team has done with an order."""
+
+    assignee: TeamMember | None = None
+    booking: Booking | None = None
+    checklist: frozenset[ChecklistItem] = frozenset()
+    devices: Devices | None = None
+    feedback: str | None = None
+    cancel_reason: str | None = None
+
+    def remaining(self) -> list[ChecklistItem]:
+        return [item for item in ChecklistItem if item not in self.checklist]
+
+
 class Order(Model):
     """A filed order as the team and the orderer see it."""
 
@@ -109,6 +154,8 @@ class Order(Model):
     details: OrderDetails
     filed_at: datetime
     updated_at: datetime
+    handling: Handling = Handling()
+    orderer_conversation: str = ""
     version: int = 1
 
 

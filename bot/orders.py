@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from bot import notifications
 from bot.domain import Order, Orderer, OrderEvent, OrderState, format_reference
 from bot.drafts import OrderDraft
 from bot.store.unit_of_work import Database, UnitOfWork
@@ -41,11 +42,14 @@ class OrderService:
         async with self.database.transaction() as uow:
             await uow.drafts.delete(user_id)
 
-    async def file(self, draft: OrderDraft) -> Order:
-        """File the draft as an order; the same draft filed again returns the first order."""
+    async def file(self, draft: OrderDraft, conversation: str = "") -> Order:
+        """File the draft as an order; the same draft filed again returns the first order.
+
+        `conversation` is where the orderer hears about the order's progress.
+        """
         try:
             async with self.database.transaction() as uow:
-                return await self._file(uow, draft)
+                return await self._file(uow, draft, conversation)
         except IntegrityError:
             # A concurrent retry of the same confirmation filed it first.
             async with self.database.transaction() as uow:
@@ -62,7 +66,7 @@ class OrderService:
         async with self.database.transaction() as uow:
             return await uow.events.for_order(reference)
 
-    async def _file(self, uow: UnitOfWork, draft: OrderDraft) -> Order:
+    async def _file(self, uow: UnitOfWork, draft: OrderDraft, conversation: str) -> Order:
         existing = await uow.orders.by_draft_key(draft.key)
         if existing is not None:
             return existing
@@ -75,17 +79,16 @@ class OrderService:
             details=details,
             filed_at=now,
             updated_at=now,
+            orderer_conversation=conversation,
         )
         pnr_index = self.database.codec.vault.blind_index(details.brukare.personnummer)
         await uow.orders.add(order, draft.key, pnr_index)
-        await uow.events.add(
-            OrderEvent(
-                reference=order.reference,
-                at=now,
-                actor_id=draft.user_id,
-                kind="filed",
-                state=OrderState.FILED,
-            )
+        event = OrderEvent(
+            reference=order.reference, at=now, actor_id=draft.user_id, kind="filed", state=OrderState.FILED
+        )
+        event_id = await uow.events.add(event)
+        await notifications.to_team(
+            uow, f"event:{event_id}", notifications.team_filed(order), order.reference, now
         )
         await uow.staff.save(order.orderer, now)
         await uow.drafts.delete(draft.user_id)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 # --- Greeting and general -------------------------------------------------------------------
 
 WELCOME = "Hej! Jag hjälper dig att beställa digitalt trygghetslarm till en brukare."
 COMMANDS = (
-    "Skriv **beställ** för att börja en beställning, **fortsätt** för att ta upp en sparad, "
-    "eller **hjälp**."
+    "Skriv **beställ** för att börja en beställning, **fortsätt** för att ta upp en sparad, eller **hjälp**."
 )
 NOT_UNDERSTOOD = "Det där förstod jag inte."
 APOLOGY = "Oj, något gick fel hos mig. Försök igen om en liten stund. Det du redan har svarat är sparat."
@@ -186,3 +185,55 @@ MONTHS = (
 def date_text(day: date) -> str:
     """A date as Swedes write it in running text: '7 maj 1946'."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+# --- Välfärdsteknikteamet: states, refusals, notifications ------------------------------------
+
+STATE_NAMES = {
+    "DRAFT": "utkast",
+    "FILED": "skickad till teamet",
+    "RECEIVED": "mottagen av teamet",
+    "BOOKED": "installation bokad",
+    "INSTALLED": "installerad",
+    "CLOSED": "klar",
+    "CANCELLED": "makulerad",
+}
+REFUSE_STATE = "{reference} är {state}, så det går inte nu."
+REFUSE_ALREADY_TAKEN = "{reference} handläggs redan av {name}."
+REFUSE_CONCURRENT = "Någon annan ändrade {reference} samtidigt. Skriv **visa {reference}** och försök igen."
+REFUSE_INSTALL_BEFORE_BOOKING = (
+    "Boka installationen för {reference} först, t.ex. **boka {reference} 2026-12-03 10:00**."
+)
+REFUSE_CLOSE_REMAINING = "{reference} kan inte avslutas än. Kvar att bocka av: {items}."
+REFUSE_CLOSE_WITHOUT_FEEDBACK = (
+    "Skriv återkopplingen efter referensen, t.ex. **avsluta VT-2026-0042 Larmet är installerat och testat.**"
+)
+REFUSE_CANCEL_WITHOUT_REASON = (
+    "Skriv orsaken efter referensen, t.ex. **makulera VT-2026-0042 Brukaren har tackat nej.**"
+)
+REFUSE_NOT_TEAM = "Det kommandot är bara för välfärdsteknikteamet."
+ORDER_NOT_FOUND = "Jag hittar inget ärende {reference}."
+
+NOTIFY_TEAM_FILED = (
+    "Ny beställning **{reference}**: {brukare}, från {unit}. Skriv **ta {reference}** för att handlägga den."
+)
+NOTIFY_TEAM_UNREACHABLE = (
+    "Beställaren av **{reference}** ({unit}) gick inte att nå i chatten. Kontakta verksamheten på annat sätt."
+)
+NOTIFY_ORDERER_RECEIVED = (
+    "Välfärdsteknikteamet har tagit emot **{reference}** ({brukare}). {name} handlägger ärendet."
+)
+NOTIFY_ORDERER_BOOKED = "Installationen för **{reference}** ({brukare}) är bokad {when}."
+NOTIFY_ORDERER_CLOSED = (
+    "**{reference}** ({brukare}) är klart. Återkoppling från välfärdsteknikteamet: {feedback}"
+)
+NOTIFY_ORDERER_CANCELLED = "**{reference}** ({brukare}) är makulerat. Orsak: {reason}"
+TEAM_CARD_TITLE = "Ny beställning {reference}"
+BUTTON_TAKE = "Ta ärendet"
+BUTTON_SHOW = "Visa allt"
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def when_text(moment: datetime) -> str:
+    """A booked time as said in Swedish: 'torsdag 3 december 2026 kl. 10.00'."""
+    return f"{WEEKDAYS[moment.weekday()]} {date_text(moment.date())} kl. {moment:%H.%M}"

@@ -89,7 +89,7 @@ class OrderDialog(ComponentDialog):
             await step.context.send_activity(step.result["text"])
             return await step.end_dialog()
         draft = OrderDraft.model_validate(step.result)
-        order = await self.orders.file(draft)
+        order = await self.orders.file(draft, step.context.activity.conversation.id)
         who = contacts_text(order.details.contacts, order.orderer)
         await step.context.send_activity(texts.FILED.format(reference=order.reference, contacts=who))
         return await step.end_dialog(order.reference)

@@ -117,7 +117,8 @@ class OrderRepository(_Repository):
 class EventRepository(_Repository):
     """The append-only history of each order."""
 
-    async def add(self, event: OrderEvent) -> None:
+    async def add(self, event: OrderEvent) -> int:
+        """Append `event`; returns its id."""
         values = {
             "reference": event.reference,
             "at": event.at,
@@ -126,7 +127,8 @@ class EventRepository(_Repository):
             "state": event.state.value,
             "payload": self.codec.dump(event),
         }
-        await self.conn.execute(insert(tables.order_events).values(**values))
+        statement = insert(tables.order_events).values(**values).returning(tables.order_events.c.id)
+        return int((await self.conn.execute(statement)).scalar_one())
 
     async def for_order(self, reference: str) -> list[OrderEvent]:
         events = tables.order_events
@@ -148,6 +150,29 @@ class ConversationRepository(_Repository):
             "unreachable": False,
         }
         await upsert(self.conn, tables.conversations, values)
+
+    async def set_team_channel(self, key: str) -> None:
+        await self.conn.execute(
+            update(tables.conversations)
+            .where(tables.conversations.c.conversation_key == key)
+            .values(is_team_channel=True)
+        )
+
+    async def team_channels(self) -> list[str]:
+        conversations = tables.conversations
+        rows = await self.conn.scalars(
+            select(conversations.c.conversation_key)
+            .where(conversations.c.is_team_channel.is_(True))
+            .where(conversations.c.unreachable.is_(False))
+        )
+        return list(rows)
+
+    async def mark_unreachable(self, key: str) -> None:
+        await self.conn.execute(
+            update(tables.conversations)
+            .where(tables.conversations.c.conversation_key == key)
+            .values(unreachable=True)
+        )
 
     async def reference(self, key: str) -> dict[str, Any] | None:
         row = await self.conn.scalar(

@@ -83,3 +83,20 @@ conversations = Table(
     Column("unreachable", Boolean, nullable=False, default=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(300), nullable=False, unique=True),
+    Column("channel", String(16), nullable=False),  # "chat" or "lindesk"
+    Column("destination", String(512), nullable=False),  # a conversation key, or the desk
+    Column("reference", String(32), nullable=True, index=True),
+    Column("payload", LargeBinary, nullable=False),  # the message, encrypted
+    Column("state", String(16), nullable=False, index=True),  # pending, sent, dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("last_error", String(200), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.store.codec import PayloadCodec
+from bot.store.outbox_repository import OutboxRepository
 from bot.store.repositories import (
     ConversationRepository,
     DraftRepository,
@@ -27,6 +28,7 @@ class UnitOfWork:
         self.orders = OrderRepository(conn, codec)
         self.events = EventRepository(conn, codec)
         self.conversations = ConversationRepository(conn, codec)
+        self.outbox = OutboxRepository(conn, codec)
 
 
 class Database:

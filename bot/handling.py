@@ -1,0 +1,67 @@
+"""The team's handling service: applies a transition with optimistic locking, records and notifies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot import notifications, texts, workflow
+from bot.access import AccessPolicy
+from bot.domain import Booking, ChecklistItem, Devices, Order, TeamMember
+from bot.orders import Clock, utc_now
+from bot.store.repositories import ConcurrentUpdate
+from bot.store.unit_of_work import Database
+from bot.workflow import Change, NotAllowed
+
+Transition = Callable[[Order, datetime], Change]
+
+
+class HandlingService:
+    """Take, book, tick off, close and cancel orders; every change is an event and may notify."""
+
+    def __init__(self, database: Database, policy: AccessPolicy, clock: Clock = utc_now) -> None:
+        self.database = database
+        self.policy = policy
+        self.clock = clock
+
+    async def take(self, reference: str, member: TeamMember) -> Order:
+        return await self._apply(reference, member, lambda order, now: workflow.take(order, member, now))
+
+    async def book(self, reference: str, member: TeamMember, booking: Booking) -> Order:
+        return await self._apply(
+            reference, member, lambda order, now: workflow.book(order, member, booking, now)
+        )
+
+    async def tick(
+        self, reference: str, member: TeamMember, item: ChecklistItem, devices: Devices | None = None
+    ) -> Order:
+        return await self._apply(
+            reference, member, lambda order, now: workflow.tick(order, member, item, devices, now)
+        )
+
+    async def close(self, reference: str, member: TeamMember, feedback: str) -> Order:
+        return await self._apply(
+            reference, member, lambda order, now: workflow.close(order, member, feedback, now)
+        )
+
+    async def cancel(self, reference: str, member: TeamMember, reason: str) -> Order:
+        return await self._apply(
+            reference, member, lambda order, now: workflow.cancel(order, member, reason, now)
+        )
+
+    async def _apply(self, reference: str, member: TeamMember, transition: Transition) -> Order:
+        if not self.policy.is_team(member.user_id):
+            raise NotAllowed(texts.REFUSE_NOT_TEAM)
+        now = self.clock()
+        try:
+            async with self.database.transaction() as uow:
+                order = await uow.orders.by_reference(reference)
+                if order is None:
+                    raise NotAllowed(texts.ORDER_NOT_FOUND.format(reference=reference))
+                change = transition(order, now)
+                await uow.orders.update(change.order, read_version=order.version)
+                event_id = await uow.events.add(change.event)
+                await notifications.to_orderer(uow, change.order, event_id, change.event, now)
+        except ConcurrentUpdate:
+            raise NotAllowed(texts.REFUSE_CONCURRENT.format(reference=reference)) from None
+        return change.order

@@ -1,0 +1,86 @@
+"""What the team and the orderer are told when an order changes, queued in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.cards import facts_card, order_facts
+from bot.domain import Order, OrderEvent
+from bot.outbox import Message, OutboxChannel, OutboxItem
+from bot.store.unit_of_work import UnitOfWork
+
+LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+ORDERER_SUFFIX = ":orderer"
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(LOCAL_TIME)
+
+
+def team_filed(order: Order) -> Message:
+    """The team's notice of a new order: masked personnummer, never the portkod."""
+    reference = order.reference
+    facts = order_facts(order.details, order.orderer, reveal=False)
+    card = facts_card(
+        texts.TEAM_CARD_TITLE.format(reference=reference),
+        facts,
+        [(texts.BUTTON_TAKE, f"ta {reference}"), (texts.BUTTON_SHOW, f"visa {reference}")],
+    )
+    text = texts.NOTIFY_TEAM_FILED.format(
+        reference=reference, brukare=order.details.brukare.name, unit=order.orderer.unit
+    )
+    return Message(text=text, card=card)
+
+
+def orderer_update(order: Order, event: OrderEvent) -> Message | None:
+    """What the orderer is told about `event`, or None for events they are not told about."""
+    names = {"reference": order.reference, "brukare": order.details.brukare.name}
+    handling = order.handling
+    if event.kind == "received" and handling.assignee is not None:
+        return Message(text=texts.NOTIFY_ORDERER_RECEIVED.format(**names, name=handling.assignee.name))
+    if event.kind == "booked" and handling.booking is not None:
+        when = texts.when_text(local(handling.booking.at))
+        return Message(text=texts.NOTIFY_ORDERER_BOOKED.format(**names, when=when))
+    if event.kind == "closed":
+        return Message(text=texts.NOTIFY_ORDERER_CLOSED.format(**names, feedback=handling.feedback))
+    if event.kind == "cancelled":
+        return Message(text=texts.NOTIFY_ORDERER_CANCELLED.format(**names, reason=handling.cancel_reason))
+    return None
+
+
+def team_unreachable(order: Order) -> Message:
+    return Message(
+        text=texts.NOTIFY_TEAM_UNREACHABLE.format(reference=order.reference, unit=order.orderer.unit)
+    )
+
+
+async def to_team(uow: UnitOfWork, key: str, message: Message, reference: str, now: datetime) -> None:
+    """Queue `message` for every team conversation, once per `key`."""
+    for conversation in await uow.conversations.team_channels():
+        await uow.outbox.add(
+            f"{key}:{conversation}", OutboxChannel.CHAT, conversation, message, now, reference
+        )
+
+
+async def to_orderer(uow: UnitOfWork, order: Order, event_id: int, event: OrderEvent, now: datetime) -> None:
+    message = orderer_update(order, event)
+    if message is None or not order.orderer_conversation:
+        return
+    key = f"event:{event_id}{ORDERER_SUFFIX}"
+    await uow.outbox.add(key, OutboxChannel.CHAT, order.orderer_conversation, message, now, order.reference)
+
+
+async def undeliverable(uow: UnitOfWork, item: OutboxItem) -> None:
+    """A chat that refused for good is marked unreachable; if the orderer's, the team is told."""
+    if item.channel is not OutboxChannel.CHAT:
+        return
+    await uow.conversations.mark_unreachable(item.destination)
+    if not item.dedupe_key.endswith(ORDERER_SUFFIX) or item.reference is None:
+        return
+    order = await uow.orders.by_reference(item.reference)
+    if order is not None:
+        await to_team(
+            uow, f"unreachable:{item.id}", team_unreachable(order), order.reference, item.created_at
+        )

@@ -1,0 +1,88 @@
+"""The outbox table: add deliveries in a business transaction, claim due ones, record outcomes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from bot.outbox import Message, OutboxChannel, OutboxItem, OutboxState
+from bot.store import tables
+from bot.store.repositories import _Repository
+from bot.store.upsert import insert_ignore
+
+outbox = tables.outbox
+
+
+class OutboxRepository(_Repository):
+    """Exactly one row per dedupe key; rows are claimed with a lease so one worker sends each."""
+
+    async def add(
+        self,
+        dedupe_key: str,
+        channel: OutboxChannel,
+        destination: str,
+        message: Message,
+        now: datetime,
+        reference: str | None = None,
+    ) -> None:
+        values = {
+            "dedupe_key": dedupe_key,
+            "channel": channel.value,
+            "destination": destination,
+            "reference": reference,
+            "payload": self.codec.dump(message),
+            "state": OutboxState.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": "",
+            "created_at": now,
+        }
+        await insert_ignore(self.conn, outbox, values)
+
+    async def claim(
+        self, channels: list[OutboxChannel], now: datetime, lease: timedelta, limit: int
+    ) -> list[OutboxItem]:
+        """Due rows of `channels`, leased until now + lease so no other worker takes them meanwhile."""
+        query = (
+            select(outbox)
+            .where(outbox.c.state == OutboxState.PENDING.value)
+            .where(outbox.c.channel.in_([channel.value for channel in channels]))
+            .where(outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        if self.conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = (await self.conn.execute(query)).mappings().all()
+        if rows:
+            await self.conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_([row["id"] for row in rows]))
+                .values(next_attempt_at=now + lease, attempts=outbox.c.attempts + 1)
+            )
+        return [self._item(row) for row in rows]
+
+    async def sent(self, item_id: int, now: datetime) -> None:
+        await self._set(item_id, state=OutboxState.SENT.value, sent_at=now)
+
+    async def retry(self, item_id: int, at: datetime, error: str) -> None:
+        await self._set(item_id, next_attempt_at=at, last_error=error[:200])
+
+    async def dead(self, item_id: int, error: str) -> None:
+        await self._set(item_id, state=OutboxState.DEAD.value, last_error=error[:200])
+
+    async def _set(self, item_id: int, **values: object) -> None:
+        await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
+
+    def _item(self, row: dict) -> OutboxItem:  # type: ignore[type-arg]
+        return OutboxItem(
+            id=row["id"],
+            dedupe_key=row["dedupe_key"],
+            channel=OutboxChannel(row["channel"]),
+            destination=row["destination"],
+            reference=row["reference"],
+            message=self.codec.load(Message, row["payload"]),
+            attempts=row["attempts"] + 1,
+            created_at=row["created_at"],
+        )

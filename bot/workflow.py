@@ -1,0 +1,117 @@
+"""The team's handling of an order as pure state transitions: each returns the new order and its event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import texts
+from bot.domain import (
+    Booking,
+    ChecklistItem,
+    Devices,
+    Order,
+    OrderEvent,
+    OrderState,
+    TeamMember,
+)
+
+BOOKABLE = frozenset({OrderState.FILED, OrderState.RECEIVED, OrderState.BOOKED})
+CANCELLABLE = BOOKABLE
+TICKABLE = frozenset({OrderState.RECEIVED, OrderState.BOOKED, OrderState.INSTALLED})
+
+
+class NotAllowed(Exception):
+    """The change is not allowed now; `message` says why, in Swedish."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Change:
+    """The order after a transition, and the event that records it."""
+
+    order: Order
+    event: OrderEvent
+
+
+def take(order: Order, member: TeamMember, now: datetime) -> Change:
+    if order.state is not OrderState.FILED:
+        raise NotAllowed(_taken_or_state(order))
+    return _change(order, member, now, "received", OrderState.RECEIVED, assignee=member)
+
+
+def book(order: Order, member: TeamMember, booking: Booking, now: datetime) -> Change:
+    _require(order, BOOKABLE)
+    assignee = order.handling.assignee or member
+    detail = booking.at.isoformat()
+    return _change(
+        order, member, now, "booked", OrderState.BOOKED, detail, assignee=assignee, booking=booking
+    )
+
+
+def tick(
+    order: Order, member: TeamMember, item: ChecklistItem, devices: Devices | None, now: datetime
+) -> Change:
+    _require(order, TICKABLE)
+    if item is ChecklistItem.INSTALLED and order.state is OrderState.RECEIVED:
+        raise NotAllowed(texts.REFUSE_INSTALL_BEFORE_BOOKING.format(reference=order.reference))
+    state = OrderState.INSTALLED if item is ChecklistItem.INSTALLED else order.state
+    checklist = order.handling.checklist | {item}
+    changes: dict[str, object] = {"checklist": checklist}
+    if devices is not None:
+        changes["devices"] = devices
+    return _change(order, member, now, f"checklist:{item.value}", state, **changes)
+
+
+def close(order: Order, member: TeamMember, feedback: str, now: datetime) -> Change:
+    _require(order, frozenset({OrderState.INSTALLED, OrderState.BOOKED, OrderState.RECEIVED}))
+    remaining = order.handling.remaining()
+    if remaining:
+        items = ", ".join(item.value for item in remaining)
+        raise NotAllowed(texts.REFUSE_CLOSE_REMAINING.format(reference=order.reference, items=items))
+    if not feedback.strip():
+        raise NotAllowed(texts.REFUSE_CLOSE_WITHOUT_FEEDBACK)
+    return _change(order, member, now, "closed", OrderState.CLOSED, feedback, feedback=feedback)
+
+
+def cancel(order: Order, member: TeamMember, reason: str, now: datetime) -> Change:
+    _require(order, CANCELLABLE)
+    if not reason.strip():
+        raise NotAllowed(texts.REFUSE_CANCEL_WITHOUT_REASON)
+    return _change(order, member, now, "cancelled", OrderState.CANCELLED, reason, cancel_reason=reason)
+
+
+def _require(order: Order, states: frozenset[OrderState]) -> None:
+    if order.state not in states:
+        raise NotAllowed(
+            texts.REFUSE_STATE.format(reference=order.reference, state=texts.STATE_NAMES[order.state])
+        )
+
+
+def _taken_or_state(order: Order) -> str:
+    assignee = order.handling.assignee
+    if order.state in TICKABLE and assignee is not None:
+        return texts.REFUSE_ALREADY_TAKEN.format(reference=order.reference, name=assignee.name)
+    return texts.REFUSE_STATE.format(reference=order.reference, state=texts.STATE_NAMES[order.state])
+
+
+def _change(
+    order: Order,
+    member: TeamMember,
+    now: datetime,
+    kind: str,
+    state: OrderState,
+    detail: str = "",
+    **handling: object,
+) -> Change:
+    new_handling = order.handling.model_copy(update=handling)
+    new_order = order.model_copy(
+        update={"state": state, "handling": new_handling, "updated_at": now, "version": order.version + 1}
+    )
+    event = OrderEvent(
+        reference=order.reference, at=now, actor_id=member.user_id, kind=kind, state=state, detail=detail
+    )
+    return Change(order=new_order, event=event)
