@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from botbuilder.core import ActivityHandler, ConversationState, TurnContext
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
@@ -21,6 +22,16 @@ from dialogs.order_dialog import ORDER_ID, OrderDialog
 from dialogs.users import user_id
 
 MAX_MESSAGE_LENGTH = 2000
+
+
+class MessageHandler(Protocol):
+    """Answers some messages itself (team commands, status questions) without touching the order dialog."""
+
+    async def try_handle(self, context: TurnContext, text: str, in_dialog: bool) -> bool:
+        """Handle `text` and return True, or return False to let the next handler try."""
+        ...
+
+
 REMEMBERED_ACTIVITIES = 50
 
 
@@ -33,10 +44,12 @@ class AlarmBot(ActivityHandler):
         orders: OrderService,
         directory: ConversationDirectory,
         order_dialog: OrderDialog,
+        handlers: Sequence[MessageHandler] = (),
     ) -> None:
         self.conversation_state = conversation_state
         self.orders = orders
         self.directory = directory
+        self.handlers = list(handlers)  # tried in order before the order commands
         self.dialogs = DialogSet(conversation_state.create_property("dialog_state"))
         self.seen_activities = conversation_state.create_property("seen_activity_ids")
         self.dialogs.add(order_dialog)
@@ -80,10 +93,21 @@ class AlarmBot(ActivityHandler):
             await turn_context.send_activity(texts.TOO_LONG.format(limit=MAX_MESSAGE_LENGTH))
             return
         dialog_context = await self.dialogs.create_context(turn_context)
-        if dialog_context.active_dialog is not None:
+        in_dialog = dialog_context.active_dialog is not None
+        if await self._handled_elsewhere(turn_context, in_dialog):
+            if in_dialog:  # answered a side question: ask the pending question again
+                await dialog_context.reprompt_dialog()
+            return
+        if in_dialog:
             await self._continue(dialog_context)
             return
         await self._command(dialog_context, parse_command(activity.text))
+
+    async def _handled_elsewhere(self, turn_context: TurnContext, in_dialog: bool) -> bool:
+        for handler in self.handlers:
+            if await handler.try_handle(turn_context, turn_context.activity.text or "", in_dialog):
+                return True
+        return False
 
     async def _continue(self, dialog_context: Any) -> None:
         command = parse_command(dialog_context.context.activity.text)
