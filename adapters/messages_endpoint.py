@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import logging
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import Bot
@@ -11,7 +11,8 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, DeliveryModes
 from msrest.exceptions import DeserializationError
 
-log = logging.getLogger(__name__)
+from adapters.channel_auth import Unverifiable, authenticate
+
 
 
 class MessagesEndpoint:
@@ -29,12 +30,16 @@ class MessagesEndpoint:
             return _problem(400, "the body is not a Bot Framework activity")
         if activity.delivery_mode == DeliveryModes.expect_replies:
             return _problem(400, "deliveryMode expectReplies is not supported")
-        try:
-            response = await self.adapter.process_activity(
-                request.headers.get("Authorization", ""), activity, self.bot.on_turn
+        try:  # before the turn: a refused request never reaches the bot
+            authenticated = await authenticate(
+                self.adapter.bot_framework_authentication, activity, request.headers.get("Authorization")
             )
-        except PermissionError:
+        except Unverifiable:
+            log.error("cannot check tokens: the Bot Framework's signing keys cannot be fetched")
+            return _problem(503, "the token cannot be checked right now")
+        if authenticated is None:
             return _problem(401, "unauthorized")
+        response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
         if response is None:
             return web.Response(status=201)
         return web.json_response(response.body, status=response.status)
@@ -45,25 +50,30 @@ def _parse(body: bytes) -> Activity | None:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not _is_complete(data):
         return None
     try:
-        activity = Activity().deserialize(data)
+        return Activity().deserialize(data)
     except (DeserializationError, TypeError, ValueError, AttributeError):
         return None
-    return activity if _is_complete(activity) else None
 
 
-def _is_complete(activity: Activity) -> bool:
+def _is_complete(data: dict[str, Any]) -> bool:
+    """Checked on the raw JSON: the SDK's deserialiser turns any value into a string."""
+    service_url = data.get("serviceUrl")
     return (
-        isinstance(activity.type, str)
-        and activity.conversation is not None
-        and isinstance(activity.conversation.id, str)
-        and isinstance(activity.service_url, str)
-        and activity.from_property is not None
-        and isinstance(activity.from_property.id, str)
-        and (activity.text is None or isinstance(activity.text, str))
+        isinstance(data.get("type"), str)
+        and isinstance(data.get("channelId"), str)
+        and _has_id(data.get("conversation"))
+        and _has_id(data.get("from"))
+        and isinstance(service_url, str)
+        and service_url.startswith(("http://", "https://"))
+        and isinstance(data.get("text"), str | None)
     )
+
+
+def _has_id(party: object) -> bool:
+    return isinstance(party, dict) and isinstance(party.get("id"), str) and bool(party["id"])
 
 
 def _problem(status: int, detail: str) -> web.Response:

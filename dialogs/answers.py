@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
@@ -32,7 +33,11 @@ def yes_no(text: str, _choices: Sequence[str] = ()) -> bool:
 
 
 def free_text(text: str, _choices: Sequence[str] = ()) -> str:
-    cleaned = " ".join(text.split())
+    """Text with control characters dropped and spaces tidied; unencodable text is refused."""
+    if any(unicodedata.category(char) == "Cs" for char in text):
+        raise Rejected(texts.ERR_TEXT.format(limit=MAX_TEXT))
+    printable = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    cleaned = " ".join(printable.split())
     if not cleaned or len(cleaned) > MAX_TEXT or not any(char.isalpha() for char in cleaned):
         raise Rejected(texts.ERR_TEXT.format(limit=MAX_TEXT))
     return cleaned
