@@ -24,12 +24,13 @@ def fold(text: str | None) -> str:
 
 def yes_or_no(text: str | None) -> bool | None:
     """True for a yes, False for a no, None when it is neither."""
-    folded = fold(text)
-    first = folded.split(" ", 1)[0] if folded else ""
-    if folded in YES or first in YES - {"ok"}:
-        return True
-    if folded in NO or first in NO:
+    words = fold(text).split()
+    if not words:
+        return None
+    if " ".join(words) in NO or words[0] in NO or "inte" in words:  # "stämmer inte" is a no
         return False
+    if " ".join(words) in YES or words[0] in YES - {"ok"}:
+        return True
     return None
 
 

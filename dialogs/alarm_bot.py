@@ -136,7 +136,6 @@ class AlarmBot(ActivityHandler):
             await context.send_activity(f"{texts.NOT_UNDERSTOOD} {texts.COMMANDS}")
 
     async def _start_order(self, dialog_context: Any, who: str) -> None:
-        await self.orders.discard_draft(who)
         draft = OrderDraft(user_id=who)
         profile = await self.orders.profile(who)
         intro = texts.ORDER_START
@@ -152,6 +151,7 @@ class AlarmBot(ActivityHandler):
                 name=profile.name, unit=profile.unit, phone=format_phone(profile.phone)
             )
         await dialog_context.context.send_activity(intro)
+        await self.orders.save_draft(draft)  # a 'nej' to the first question leaves something to resume
         await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
 
     async def _resume_order(self, dialog_context: Any, who: str) -> None:

@@ -60,7 +60,8 @@ class FormDialog(Dialog):
 
     async def begin_dialog(self, dialog_context: DialogContext, options: object = None):
         draft = self.model.model_validate(options or {})
-        dialog_context.active_dialog.state.update(draft=draft.model_dump(mode="json"), history=[])
+        answered = [q.name for q in self.questions if getattr(draft, q.name) is not None and q.applies(draft)]
+        dialog_context.active_dialog.state.update(draft=draft.model_dump(mode="json"), history=answered)
         return await self._ask_next(dialog_context)
 
     async def continue_dialog(self, dialog_context: DialogContext) -> DialogTurnResult:

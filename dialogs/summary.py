@@ -46,9 +46,9 @@ def card(draft: OrderDraft) -> dict[str, object]:
 
 def parse(text: str, _choices: Sequence[str] = ()) -> object:
     """True to send; an edit request for `ändra <fält>`; otherwise a hint."""
-    words = fold(text).split(" ", 1)
-    if words[0] == EDIT_WORD:
-        return _edit(words[1] if len(words) > 1 else "")
+    first, _, rest = text.strip().partition(" ")
+    if fold(first) == EDIT_WORD:
+        return _edit(rest.strip())
     if yes_or_no(text):
         return True
     raise Rejected(texts.ERR_CONFIRM.format(fields=FIELD_LIST))
