@@ -1,0 +1,90 @@
+"""End to end in a real browser: Debian's Chromium, driven by Playwright, orders an alarm on a phone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from adapters.webchat.bundle import ensure_bundle
+from bot import texts
+from bot.settings import Settings
+from tests.support.http_helpers import ORDER_ANSWERS, REFERENCE
+from tests.support.webchat_server import running_webchat_app, webchat_settings
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))  # Debian's; never `playwright install`
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
+BOT_BUBBLES = ".webchat__bubble:not(.webchat__bubble--from-user)"
+SEND_FAILED = ("Send failed", "Det gick inte att skicka")
+REPLY_TIMEOUT_MS = 20_000
+
+
+def _unavailable(reason: str) -> None:
+    """Skip where the browser cannot be had; in CI (.ci/run installs it) that is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium() -> Path:
+    if not CHROMIUM.is_file():
+        _unavailable(f"{CHROMIUM} is missing: apt-get install chromium")
+    return CHROMIUM
+
+
+@pytest.fixture
+def bundle() -> Path:
+    path = Settings(_env_file=None).webchat_bundle
+    if not ensure_bundle(path):
+        _unavailable("the Web Chat bundle could not be installed (npm and the npm registry are needed)")
+    return path
+
+
+async def test_an_order_typed_on_a_phone(
+    database_url: str, tmp_path: Path, chromium: Path, bundle: Path, request: pytest.FixtureRequest
+) -> None:
+    settings = webchat_settings(database_url, tmp_path, webchat_bundle=bundle)
+    async with running_webchat_app(settings) as url, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True, locale="sv-SE")
+            console: list[str] = []
+            page.on("console", lambda message: console.append(message.text))
+            await page.goto(url)
+            greeting = page.locator(BOT_BUBBLES).first
+            await expect(greeting).to_contain_text(texts.WELCOME, timeout=REPLY_TIMEOUT_MS)
+            for answer in [*ORDER_ANSWERS, "ja"]:
+                await _type(page, answer)
+            filed = page.locator(BOT_BUBBLES).last
+            await expect(filed).to_contain_text(REFERENCE, timeout=REPLY_TIMEOUT_MS)
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=ARTIFACTS / f"webchat-order-{request.node.callspec.id}.png")
+            shown = await page.locator("body").inner_text()
+            upload_buttons = await page.locator(".webchat__upload-button").count()
+        finally:
+            await browser.close()
+    assert not [failure for failure in SEND_FAILED if failure in shown]
+    assert upload_buttons == 0
+    assert not [line for line in console if "Content Security Policy" in line]
+
+
+async def _type(page: Page, answer: str) -> None:
+    """Type `answer` into Web Chat's send box and wait for the bot's answer to appear."""
+    replies = await page.locator(BOT_BUBBLES).count()
+    box = page.locator(".webchat__send-box-text-box__input")
+    await box.fill(answer)
+    await box.press("Enter")
+    await expect(page.locator(BOT_BUBBLES).nth(replies)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
