@@ -1,0 +1,1 @@
+"""Välfärdsteknikteamet's chat commands: the team's notifications, its list of orders, and handling."""
