@@ -1,0 +1,80 @@
+"""A REST service desk on loopback: takes JSON tickets, honours Idempotency-Key, fails on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import Counter
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from adapters.lindesk.rest import RestDesk
+from bot.settings import Settings
+
+DESK_TOKEN = "desk-token-for-tests"
+
+
+class RestDeskServer:
+    """One ticket per Idempotency-Key: a repeated key gets the first ticket's id and makes no new one.
+
+    `fail_next` answers that many requests with `fail_status`; `refuse_with` answers every request
+    with that status; `lose_answers` files the ticket and then never answers (the answer is lost).
+    """
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, dict[str, Any]] = {}  # by Idempotency-Key
+        self.ids: dict[str, int] = {}
+        self.posts: Counter[str] = Counter()  # requests per Idempotency-Key
+        self.fail_next = 0
+        self.fail_status = 503
+        self.refuse_with: int | None = None
+        self.lose_answers = False
+        self._ids = itertools.count(4711)
+        self._closing = asyncio.Event()
+        app = web.Application()
+        app.router.add_post("/api/tickets", self._post)
+        self.server = TestServer(app, host="127.0.0.1")
+
+    async def __aenter__(self) -> RestDeskServer:
+        await self.server.start_server()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._closing.set()
+        await self.server.close()
+
+    @property
+    def url(self) -> str:
+        return str(self.server.make_url("/api/tickets"))
+
+    def settings(self, **overrides: object) -> Settings:
+        """The app's settings for TICKET_SYSTEM=rest with this desk."""
+        values = {
+            "lindesk_rest_url": self.url,
+            "lindesk_rest_token": DESK_TOKEN,
+            "lindesk_timeout_seconds": 2.0,
+        }
+        return Settings(_env_file=None, ticket_system="rest", **(values | overrides))  # type: ignore[arg-type]
+
+    def client(self, **overrides: object) -> RestDesk:
+        """The app's REST desk adapter, pointed at this desk."""
+        return RestDesk(self.settings(**overrides))
+
+    async def _post(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {DESK_TOKEN}":
+            return web.json_response({"error": "unauthorized"}, status=401)
+        key = request.headers.get("Idempotency-Key", "")
+        self.posts[key] += 1
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return web.json_response({"error": "unavailable"}, status=self.fail_status)
+        if self.refuse_with is not None:
+            return web.json_response({"error": "invalid ticket"}, status=self.refuse_with)
+        if key not in self.tickets:
+            self.tickets[key] = await request.json()
+            self.ids[key] = next(self._ids)
+        if self.lose_answers:
+            await self._closing.wait()  # the client gives up first; the ticket stays filed
+        return web.json_response({"id": self.ids[key]}, status=201)
