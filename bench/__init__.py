@@ -1,0 +1,1 @@
+"""The speed and memory benchmark: `python -m bench` (see bench/__main__.py)."""
