@@ -2,50 +2,157 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import suppress
+from datetime import timedelta
+from typing import Protocol
 
+import uvloop
 from aiohttp import web
-from botbuilder.core import ConversationState
 
+from adapters.audit_download import PATH as AUDIT_PATH
+from adapters.audit_download import TOKEN_PURPOSE as AUDIT_TOKEN_PURPOSE
+from adapters.audit_download import AuditDownload
 from adapters.channel import create_adapter
+from adapters.channel_auth import check_listening
+from adapters.inventory_download import PATH as INVENTORY_PATH
+from adapters.inventory_download import TOKEN_PURPOSE, InventoryDownload
+from adapters.lindesk.wiring import add_desk_events, ticket_delivery
 from adapters.messages_endpoint import MessagesEndpoint
+from adapters.proactive import ChatDeliverer
+from adapters.webchat.bundle import ensure_bundle
+from adapters.webchat.wiring import add_webchat
+from bot import log_privacy, notifications
+from bot.access import AccessPolicy
+from bot.audit import AuditLog
 from bot.categories import load_categories
 from bot.conversations import ConversationDirectory
-from bot.crypto import Vault, load_keys
+from bot.crypto import ConfigurationError, Vault, load_keys
+from bot.handling import HandlingService
+from bot.links import DownloadTokens
 from bot.orders import OrderService, utc_now
+from bot.outbox import OutboxChannel
+from bot.outbox_worker import Deliverer, OnUndeliverable, OutboxWorker, RetryPolicy, each
+from bot.rate_limit import RateLimiter
+from bot.retention import Retention, RetentionPeriods
 from bot.settings import Settings
+from bot.status import StatusService
 from bot.store.codec import PayloadCodec
 from bot.store.db import create_engine
 from bot.store.migrate import migrate
-from bot.store.state_storage import SqlStorage
+from bot.store.state_storage import OncePerTurnConversationState, SqlStorage
 from bot.store.unit_of_work import Database
+from bot.ticket_delivery import TicketDelivery
 from dialogs.alarm_bot import AlarmBot
+from dialogs.audit_command import AuditLogHandler
 from dialogs.order_dialog import OrderDialog
+from dialogs.status import StatusHandler
+from dialogs.team.handler import DownloadLinks, TeamHandler
+from dialogs.turn_guard import TurnGuard
 
 MAX_REQUEST_BYTES = 256 * 1024
+SHUTDOWN_GRACE_SECONDS = 15.0  # how long the outbox worker may take to finish its round at shutdown
 log = logging.getLogger("trygghetslarm")
 
 
 async def create_app(settings: Settings) -> web.Application:
     """Everything wired together; the database is migrated before the first request."""
+    check_listening(settings)  # before anything starts: an unsafe setup stops here
     engine = create_engine(settings.database_url)
     await migrate(engine)
     vault = Vault(load_keys(settings.data_encryption_key, settings.data_dir, settings.local_mode))
     database = Database(engine, PayloadCodec(vault))
-    orders = OrderService(database, utc_now)
-    bot = AlarmBot(
-        ConversationState(SqlStorage(engine, vault)),
+    tickets = ticket_delivery(settings, database)  # None: TICKET_SYSTEM=embedded, nothing leaves the app
+    orders = OrderService(database, utc_now, files_tickets=tickets is not None)
+    storage = SqlStorage(engine, vault)
+    conversation_state = OncePerTurnConversationState(storage)
+    status = StatusService(database, AccessPolicy(settings.team_member_ids), utc_now)
+    directory = ConversationDirectory(database, utc_now)
+    team, download = _team(settings, vault, orders, directory)
+    audit_handler, audit_download = _audit_log(settings, vault, database)
+    alarm_bot = AlarmBot(
+        conversation_state,
         orders,
-        ConversationDirectory(database, utc_now),
+        directory,
         OrderDialog(orders, load_categories(), utc_now),
+        handlers=[audit_handler, team, StatusHandler(status, conversation_state)],  # team's before it
     )
+    bot = TurnGuard(alarm_bot, RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst))
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
-    app.router.add_post("/api/messages", MessagesEndpoint(create_adapter(settings), bot).handle)
+    adapter = create_adapter(settings)
+    app.router.add_post("/api/messages", MessagesEndpoint(adapter, bot).handle)
+    add_webchat(app, settings, adapter, bot.on_turn, engine, vault)
+    add_desk_events(app, settings, database)
+    chat = ChatDeliverer(adapter, directory, settings.microsoft_app_id)
+    app.cleanup_ctx.append(_in_background(_outbox_worker(settings, database, chat, tickets)))
+    periods = RetentionPeriods.from_settings(settings)
+    app.cleanup_ctx.append(_in_background(Retention(database, periods, storage.prune, utc_now)))
+    app.router.add_get(INVENTORY_PATH, download.handle)
+    app.router.add_get(AUDIT_PATH, audit_download.handle)
     app.router.add_get("/healthz", _healthy)
+    app.on_cleanup.append(lambda _app: adapter.close())
     app.on_cleanup.append(lambda _app: engine.dispose())
-    if settings.local_mode:
-        log.warning("local mode: no MicrosoftAppId, requests are not authenticated")
     return app
+
+
+def _team(
+    settings: Settings, vault: Vault, orders: OrderService, directory: ConversationDirectory
+) -> tuple[TeamHandler, InventoryDownload]:
+    """The team's chat commands, and the inventory download their links point to."""
+    policy = AccessPolicy(settings.team_member_ids)
+    audit = AuditLog(orders.database, utc_now)
+    lifetime = timedelta(minutes=settings.download_link_minutes)
+    tokens = DownloadTokens(vault.derived_key(TOKEN_PURPOSE), lifetime, utc_now)
+    download = InventoryDownload(orders, policy, audit, tokens, settings.base_url)
+    handling = HandlingService(orders.database, policy, utc_now)
+    links = DownloadLinks(download.link, settings.download_link_minutes)
+    return TeamHandler(orders, handling, directory, audit, links, utc_now), download
+
+
+def _audit_log(settings: Settings, vault: Vault, database: Database) -> tuple[AuditLogHandler, AuditDownload]:
+    """`logg` in chat, and the download of the audit log its links point to."""
+    policy = AccessPolicy(settings.team_member_ids, settings.audit_reader_ids)
+    lifetime = timedelta(minutes=settings.download_link_minutes)
+    tokens = DownloadTokens(vault.derived_key(AUDIT_TOKEN_PURPOSE), lifetime, utc_now)
+    download = AuditDownload(AuditLog(database, utc_now), policy, tokens, settings.base_url)
+    return AuditLogHandler(policy, download.link, settings.download_link_minutes, utc_now), download
+
+
+def _outbox_worker(
+    settings: Settings, database: Database, chat: ChatDeliverer, tickets: TicketDelivery | None
+) -> OutboxWorker:
+    """The one worker that delivers the outbox; each channel's deliverer and dead-letter hook joins here."""
+    deliverers: dict[OutboxChannel, Deliverer] = {OutboxChannel.CHAT: chat}
+    hooks: list[OnUndeliverable] = [notifications.undeliverable]
+    if tickets is not None:
+        deliverers[OutboxChannel.LINDESK] = tickets
+        hooks.append(tickets.undeliverable)
+    retry = RetryPolicy(settings.outbox_retry_base_seconds, settings.outbox_retry_max_seconds)
+    return OutboxWorker(database, deliverers, each(hooks), retry)
+
+
+class _Background(Protocol):
+    def run_forever(self, stop: asyncio.Event) -> Awaitable[None]: ...
+
+
+def _in_background(worker: _Background) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Runs `worker` from startup until cleanup, stopping it before the engine is disposed.
+
+    The round under way is finished rather than cancelled: a message sent but not yet marked sent
+    would otherwise go out again after the restart.
+    """
+
+    async def run(_app: web.Application) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(worker.run_forever(stop))
+        yield
+        stop.set()
+        with suppress(TimeoutError):  # wait_for cancels the task when the grace period is over
+            await asyncio.wait_for(task, SHUTDOWN_GRACE_SECONDS)
+
+    return run
 
 
 async def _healthy(_request: web.Request) -> web.Response:
@@ -55,8 +162,14 @@ async def _healthy(_request: web.Request) -> web.Response:
 def main() -> None:
     settings = Settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    log_privacy.install()  # on the root handlers, so every logger's lines are masked
+    ensure_bundle(settings.webchat_bundle)
     log.info("listening on http://%s:%s/api/messages", settings.host, settings.port)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    try:
+        app = create_app(settings)
+        web.run_app(app, host=settings.host, port=settings.port, print=None, loop=uvloop.new_event_loop())
+    except ConfigurationError as error:
+        raise SystemExit(f"Cannot start: {error}") from None
 
 
 if __name__ == "__main__":

@@ -1,42 +1,189 @@
-"""The Bot Framework channel: a CloudAdapter configured from settings, with safe error handling."""
+"""The Bot Framework channel: a CloudAdapter with a pooled connector; replies leave once state is saved."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
-from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
+from aiohttp import ClientError
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes, ConversationReference, ResourceResponse
+from botframework.connector import Channels
+from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
+from msrest.authentication import Authentication
 
+from adapters.channel_auth import BotConfiguration
+from adapters.connector_client import ChannelClient, ChannelError
+from adapters.reused_clients import ReusingAuthentication
 from bot import texts
 from bot.settings import Settings
+from bot.store.state_storage import StorageConflict
 
 log = logging.getLogger(__name__)
 
-
-class _BotIdentity:
-    """The attribute names botbuilder's configuration reader expects."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.APP_ID = settings.microsoft_app_id
-        self.APP_PASSWORD = settings.microsoft_app_password
-        self.APP_TYPE = settings.microsoft_app_type
-        self.APP_TENANTID = settings.microsoft_app_tenant_id
+MAX_ATTEMPTS = 5  # runs of one turn when other instances keep saving the conversation first
+HELD_REPLIES = "trygghetslarm.held_replies"
+RETRYABLE = "trygghetslarm.retryable"
+Logic = Callable[[TurnContext], Awaitable[None]]
+UNDELIVERED = (ChannelError, ClientError, TimeoutError)  # the channel refused a reply, or was not reached
 
 
-def create_adapter(settings: Settings) -> CloudAdapter:
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_BotIdentity(settings)))
+class ChannelAdapter(CloudAdapter):
+    """CloudAdapter whose outgoing calls go through one shared ChannelClient.
+
+    A turn's replies are held until the turn has ended (and saved its state), then sent; when the
+    state was saved by another turn in between (StorageConflict, e.g. on another instance), the turn
+    runs again on the fresh state and only the replies of the run that counted are sent.
+    """
+
+    def __init__(self, authentication: BotFrameworkAuthentication, client: ChannelClient) -> None:
+        super().__init__(authentication)
+        self.client = client
+        self._conversations = _OneAtATime()
+
+    @property
+    def bot_framework_authentication(self) -> BotFrameworkAuthentication:
+        return self._authentication
+
+    @bot_framework_authentication.setter
+    def bot_framework_authentication(self, authentication: BotFrameworkAuthentication) -> None:
+        """Whatever authentication is set (the web chat wraps it), the clients it makes are reused."""
+        if not isinstance(authentication, ReusingAuthentication):
+            authentication = ReusingAuthentication(authentication)
+        self._authentication = authentication
+
+    async def process_activity(
+        self,
+        auth_header_or_authenticate_request_result: str | AuthenticateRequestResult,
+        activity: Activity,
+        logic: Logic,
+    ) -> InvokeResponse | None:
+        """Run the turn; replies the channel refuses once the turn is saved are logged, not a 500."""
+        try:
+            return await super().process_activity(auth_header_or_authenticate_request_result, activity, logic)
+        except UNDELIVERED as error:
+            # The channel would only re-send the activity, which the saved turn then skips as seen.
+            log.error("the replies of a saved turn could not be sent: %s", _described(error))
+            return None
+
+    async def run_pipeline(self, context: TurnContext, callback: Logic | None = None) -> None:
+        conversation = context.activity.conversation if context.activity else None
+        if conversation is None or not conversation.id:
+            await super().run_pipeline(context, callback)
+            return
+        async with self._conversations.turn(conversation.id):  # replies leave in the order of turns
+            await self._run_until_saved(context, callback)
+
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        held: list[Activity] | None = context.turn_state.get(HELD_REPLIES)
+        if held is not None and any(activity.type != ActivityTypes.typing for activity in activities):
+            held.extend(activities)
+            return [ResourceResponse() for _ in activities]
+        return [await self._send(context, activity) for activity in activities]
+
+    async def update_activity(self, context: TurnContext, activity: Activity) -> ResourceResponse | None:
+        return await self.client.update(activity, _credentials(context))
+
+    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
+        await self.client.delete(reference, _credentials(context))
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def _run_until_saved(self, context: TurnContext, callback: Logic | None) -> None:
+        before = dict(context.turn_state)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            turn = context if attempt == 1 else _fresh(context, before)
+            held: list[Activity] = []
+            turn.turn_state[HELD_REPLIES] = held
+            turn.turn_state[RETRYABLE] = attempt < MAX_ATTEMPTS
+            try:
+                await super().run_pipeline(turn, callback)
+            except StorageConflict:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                log.info("conversation saved by another turn meanwhile: running the turn again")
+                continue
+            finally:
+                del turn.turn_state[HELD_REPLIES]
+            if held:
+                await self.send_activities(turn, held)
+            if turn is not context:  # an invoke response, for process_activity to return
+                context.turn_state.update(turn.turn_state)
+            return
+
+    async def _send(self, context: TurnContext, activity: Activity) -> ResourceResponse:
+        if _stays_here(activity):  # delays, invoke responses, traces: botbuilder's own handling
+            return (await super().send_activities(context, [activity]))[0]
+        activity.id = None
+        return await self.client.send(activity, _credentials(context))
+
+
+class _OneAtATime:
+    """A lock per conversation, dropped again when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def turn(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+def create_adapter(settings: Settings) -> ChannelAdapter:
+    authentication = ConfigurationBotFrameworkAuthentication(BotConfiguration(settings))
+    adapter = ChannelAdapter(authentication, ChannelClient())
     adapter.on_turn_error = _apologise
     return adapter
 
 
 async def _apologise(turn_context: TurnContext, error: Exception) -> None:
+    if isinstance(error, StorageConflict) and turn_context.turn_state.get(RETRYABLE):
+        raise error  # ChannelAdapter runs the turn again
     # The exception's message may quote what the user typed: log its type and place only.
     frame = error.__traceback__
     while frame is not None and frame.tb_next is not None:
         frame = frame.tb_next
     where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else "?"
     log.error("turn failed: %s at %s", type(error).__name__, where)
+    held: list[Activity] | None = turn_context.turn_state.get(HELD_REPLIES)
+    if held:
+        held.clear()  # the failed turn saved no state, so its half answer is not sent either
     await turn_context.send_activity(texts.APOLOGY)
+
+
+def _fresh(context: TurnContext, turn_state: dict[str, object]) -> TurnContext:
+    """A new context for the same activity, with what the adapter put in it but no cached bot state."""
+    fresh = TurnContext(context.adapter, context.activity)
+    fresh.turn_state.update(turn_state)
+    return fresh
+
+
+def _stays_here(activity: Activity) -> bool:
+    return activity.type in ("delay", ActivityTypes.invoke_response) or (
+        activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator
+    )
+
+
+def _described(error: Exception) -> str:
+    return f"HTTP {error.status}" if isinstance(error, ChannelError) else type(error).__name__
+
+
+def _credentials(context: TurnContext) -> Authentication | None:
+    connector = context.turn_state.get(CloudAdapter.BOT_CONNECTOR_CLIENT_KEY)
+    return connector.config.credentials if connector is not None else None

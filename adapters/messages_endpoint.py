@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from aiohttp import web
@@ -13,6 +14,7 @@ from msrest.exceptions import DeserializationError
 
 from adapters.channel_auth import Unverifiable, authenticate
 
+log = logging.getLogger(__name__)
 
 
 class MessagesEndpoint:
@@ -69,7 +71,13 @@ def _is_complete(data: dict[str, Any]) -> bool:
         and isinstance(service_url, str)
         and service_url.startswith(("http://", "https://"))
         and isinstance(data.get("text"), str | None)
+        and all(_are_parties(data.get(field)) for field in ("membersAdded", "membersRemoved"))
     )
+
+
+def _are_parties(value: object) -> bool:
+    """Absent, or a list of accounts each with an id (a conversation update's members)."""
+    return value is None or (isinstance(value, list) and all(_has_id(party) for party in value))
 
 
 def _has_id(party: object) -> bool:

@@ -6,14 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import texts
-from bot.domain import Access, BookingContact, ContactKind, OrderDetails, Orderer
+from bot.domain import Access, BookingContact, ContactKind, Erasure, OrderDetails, Orderer
 from bot.identity import format_phone, mask_personnummer
 
 Facts = list[tuple[str, str]]
 
 
-def order_facts(details: OrderDetails, orderer: Orderer, *, reveal: bool) -> Facts:
-    """What an order says; `reveal` shows the full personnummer and the portkod."""
+def order_facts(
+    details: OrderDetails, orderer: Orderer, *, reveal: bool, erasure: Erasure | None = None
+) -> Facts:
+    """What an order says; `reveal` shows the full personnummer and the portkod (unless erased)."""
+    if erasure is not None and erasure.anonymised_at is not None:
+        return _anonymised_facts(details, orderer)
     brukare = details.brukare
     address = brukare.address
     digits = brukare.personnummer
@@ -23,16 +27,32 @@ def order_facts(details: OrderDetails, orderer: Orderer, *, reveal: bool) -> Fac
         (texts.LABEL_ADDRESS, f"{address.street}, {address.postnummer} {address.ort}"),
         (texts.LABEL_PHONE, format_phone(brukare.phone)),
     ]
-    if reveal:
-        facts.append((texts.LABEL_PORTKOD, brukare.portkod or texts.VALUE_NO_PORTKOD))
     return [
         *facts,
-        (texts.LABEL_KEY, texts.VALUE_KEY_COLLECTED),
-        (texts.LABEL_OUTER_DOOR, outer_door(details.access)),
+        *_access_facts(details, reveal, erased=erasure is not None and erasure.access_data_at is not None),
         (texts.LABEL_CONTACTS, contacts_text(details.contacts, orderer)),
         (texts.LABEL_CATEGORY, " > ".join(details.category.path)),
         (texts.LABEL_ORDERER, f"{orderer.name}, {orderer.unit}, {format_phone(orderer.phone)}"),
         (texts.LABEL_PREREQUISITES, texts.VALUE_PREREQUISITES),
+    ]
+
+
+def _access_facts(details: OrderDetails, reveal: bool, erased: bool) -> Facts:
+    """Portkod (revealed only), key and outer door; after the retention period, that they are erased."""
+    portkod = texts.VALUE_ERASED if erased else details.brukare.portkod or texts.VALUE_NO_PORTKOD
+    facts = [(texts.LABEL_PORTKOD, portkod)] if reveal else []
+    return [
+        *facts,
+        (texts.LABEL_KEY, texts.VALUE_ERASED if erased else texts.VALUE_KEY_COLLECTED),
+        (texts.LABEL_OUTER_DOOR, texts.VALUE_ERASED if erased else outer_door(details.access)),
+    ]
+
+
+def _anonymised_facts(details: OrderDetails, orderer: Orderer) -> Facts:
+    return [
+        (texts.LABEL_BRUKARE, texts.VALUE_ANONYMISED),
+        (texts.LABEL_CATEGORY, " > ".join(details.category.path)),
+        (texts.LABEL_ORDERER, orderer.unit),
     ]
 
 

@@ -23,10 +23,15 @@ class ConversationDirectory:
         async with self.database.transaction() as uow:
             return await uow.conversations.reference(key)
 
+    async def make_team_channel(self, key: str) -> None:
+        """From now on the conversation `key` (already remembered) gets the team's notifications."""
+        async with self.database.transaction() as uow:
+            await uow.conversations.set_team_channel(key)
+
 
 def _without_names(reference: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(reference)
-    for party in ("user", "bot"):
+    for party in ("user", "bot", "conversation"):  # a group chat's title may name people
         if isinstance(cleaned.get(party), dict):
             cleaned[party] = {k: v for k, v in cleaned[party].items() if k != "name"}
     return cleaned

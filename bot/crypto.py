@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import logging
@@ -33,6 +34,7 @@ class Vault:
                 "DATA_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes), comma-separated"
             ) from error
         self._fernet = MultiFernet(fernets)
+        self._newest = fernets[0]
         self._index_keys = [_derive_index_key(key) for key in keys]
 
     def encrypt(self, plain: bytes) -> bytes:
@@ -46,7 +48,18 @@ class Vault:
 
     def rotate(self, token: bytes) -> bytes:
         """Re-encrypt a token under the newest key."""
-        return self._fernet.rotate(token)
+        try:
+            return self._fernet.rotate(token)
+        except InvalidToken as error:
+            raise ConfigurationError("data cannot be decrypted with any configured key") from error
+
+    def is_current(self, token: bytes) -> bool:
+        """Is `token` encrypted under the newest key already?"""
+        try:
+            self._newest.decrypt(token)
+        except InvalidToken:
+            return False
+        return True
 
     def blind_index(self, value: str) -> str:
         """A keyed hash of `value` under the newest key, for equality lookups."""
@@ -55,6 +68,11 @@ class Vault:
     def blind_indexes(self, value: str) -> list[str]:
         """The keyed hash of `value` under every key, so lookups work mid-rotation."""
         return [_hmac(key, value) for key in self._index_keys]
+
+    def derived_key(self, purpose: str) -> str:
+        """A Fernet key for `purpose` alone (e.g. signing download links), from the newest key."""
+        digest = hmac.new(self._index_keys[0], b"purpose\x00" + purpose.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode()
 
 
 def _derive_index_key(fernet_key: str) -> bytes:

@@ -145,6 +145,29 @@ class Handling(Model):
         return [item for item in ChecklistItem if item not in self.checklist]
 
 
+class TicketState(StrEnum):
+    """Where the order's ticket in the service desk (Lindesk) stands."""
+
+    QUEUED = "queued"
+    DELAYED = "delayed"  # the desk did not answer; the app keeps trying
+    SENT = "sent"
+    FAILED = "failed"  # the desk refused it for good; the team was told
+
+
+class DeskTicket(Model):
+    """The order's ticket in the service desk, and the desk's own id for it once known."""
+
+    state: TicketState = TicketState.QUEUED
+    desk_id: str | None = None
+
+
+class Erasure(Model):
+    """What the retention rules have erased from an order, and when (None: not yet)."""
+
+    access_data_at: datetime | None = None  # portkod, key and tag details
+    anonymised_at: datetime | None = None  # everything that tells who the brukare and the people were
+
+
 class Order(Model):
     """A filed order as the team and the orderer see it."""
 
@@ -157,6 +180,8 @@ class Order(Model):
     handling: Handling = Handling()
     orderer_conversation: str = ""
     version: int = 1
+    ticket: DeskTicket | None = None  # None: no service desk, the team works the order in chat
+    erasure: Erasure = Erasure()
 
 
 class OrderEvent(Model):

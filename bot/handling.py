@@ -44,6 +44,10 @@ class HandlingService:
             reference, member, lambda order, now: workflow.close(order, member, feedback, now)
         )
 
+    async def apply(self, reference: str, member: TeamMember, transition: Transition) -> Order:
+        """Any transition built from bot.workflow's, applied as the methods above apply theirs."""
+        return await self._apply(reference, member, transition)
+
     async def cancel(self, reference: str, member: TeamMember, reason: str) -> Order:
         return await self._apply(
             reference, member, lambda order, now: workflow.cancel(order, member, reason, now)

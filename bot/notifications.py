@@ -66,10 +66,16 @@ async def to_team(uow: UnitOfWork, key: str, message: Message, reference: str, n
 
 async def to_orderer(uow: UnitOfWork, order: Order, event_id: int, event: OrderEvent, now: datetime) -> None:
     message = orderer_update(order, event)
-    if message is None or not order.orderer_conversation:
-        return
-    key = f"event:{event_id}{ORDERER_SUFFIX}"
-    await uow.outbox.add(key, OutboxChannel.CHAT, order.orderer_conversation, message, now, order.reference)
+    if message is not None:
+        await tell_orderer(uow, order, f"event:{event_id}", message, now)
+
+
+async def tell_orderer(uow: UnitOfWork, order: Order, key: str, message: Message, now: datetime) -> None:
+    """Queue `message` for the orderer's conversation, once per `key`."""
+    conversation = order.orderer_conversation
+    if conversation:
+        key = f"{key}{ORDERER_SUFFIX}"
+        await uow.outbox.add(key, OutboxChannel.CHAT, conversation, message, now, order.reference)
 
 
 async def undeliverable(uow: UnitOfWork, item: OutboxItem) -> None:

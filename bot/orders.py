@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from bot import notifications
+from bot import notifications, tickets
 from bot.domain import Order, Orderer, OrderEvent, OrderState, format_reference
 from bot.drafts import OrderDraft
 from bot.store.unit_of_work import Database, UnitOfWork
@@ -22,9 +22,10 @@ def utc_now() -> datetime:
 class OrderService:
     """Everything the chat does with orders goes through here."""
 
-    def __init__(self, database: Database, clock: Clock = utc_now) -> None:
+    def __init__(self, database: Database, clock: Clock = utc_now, files_tickets: bool = False) -> None:
         self.database = database
         self.clock = clock
+        self.files_tickets = files_tickets  # True: each order is also filed in the service desk
 
     async def profile(self, user_id: str) -> Orderer | None:
         async with self.database.transaction() as uow:
@@ -66,6 +67,11 @@ class OrderService:
         async with self.database.transaction() as uow:
             return await uow.events.for_order(reference)
 
+    async def in_states(self, states: Iterable[OrderState]) -> list[Order]:
+        """The orders in any of `states`, oldest first (the team's lists)."""
+        async with self.database.transaction() as uow:
+            return await uow.orders.in_states(states)
+
     async def _file(self, uow: UnitOfWork, draft: OrderDraft, conversation: str) -> Order:
         existing = await uow.orders.by_draft_key(draft.key)
         if existing is not None:
@@ -81,6 +87,8 @@ class OrderService:
             updated_at=now,
             orderer_conversation=conversation,
         )
+        if self.files_tickets:
+            order = await tickets.queue_ticket(uow, order, now)
         pnr_index = self.database.codec.vault.blind_index(details.brukare.personnummer)
         await uow.orders.add(order, draft.key, pnr_index)
         event = OrderEvent(

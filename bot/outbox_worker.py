@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.orders import Clock, utc_now
@@ -29,6 +30,16 @@ class Deliverer(Protocol):
 
 
 OnUndeliverable = Callable[[UnitOfWork, OutboxItem], Awaitable[None]]
+
+
+def each(hooks: Sequence[OnUndeliverable]) -> OnUndeliverable:
+    """One hook running `hooks` in turn; each acts on the channels it knows and ignores the rest."""
+
+    async def run_each(uow: UnitOfWork, item: OutboxItem) -> None:
+        for hook in hooks:
+            await hook(uow, item)
+
+    return run_each
 
 
 @dataclass(frozen=True)
@@ -66,42 +77,65 @@ class OutboxWorker:
         """Deliver what is due now; returns how many items were tried."""
         async with self.database.transaction() as uow:
             items = await uow.outbox.claim(list(self.deliverers), self.clock(), self.lease, self.batch)
-        await asyncio.gather(*(self._deliver(item) for item in items))
+        await asyncio.gather(*(self._deliver_in_order(sequence) for sequence in _sequences(items)))
         return len(items)
 
-    async def run_forever(self, idle_seconds: float = 0.5) -> None:
-        while True:
+    async def run_forever(self, stop: asyncio.Event, idle_seconds: float = 0.5) -> None:
+        """Deliver until `stop` is set; a round under way is finished, so no delivery is left half done."""
+        while not stop.is_set():
             try:
                 tried = await self.run_once()
             except Exception:  # a database hiccup must not stop deliveries for good
                 log.exception("outbox round failed")
                 tried = 0
             if tried < self.batch:
-                await asyncio.sleep(idle_seconds)
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), idle_seconds)
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _deliver_in_order(self, sequence: list[OutboxItem]) -> None:
+        """One order's messages to one place, oldest first; when one must wait, the later ones wait too."""
+        for index, item in enumerate(sequence):
+            retry_at = await self._deliver(item)
+            if retry_at is not None:
+                async with self.database.transaction() as uow:
+                    for later in sequence[index + 1 :]:
+                        await uow.outbox.retry(later.id, retry_at, "waits for an earlier message")
+                return
+
+    async def _deliver(self, item: OutboxItem) -> datetime | None:
+        """Deliver `item` and record the outcome; the time of the next try when it must be retried."""
         async with self._parallel:
             try:
                 await self.deliverers[item.channel].deliver(item)
             except RetryLater as error:
-                await self._record_retry(item, str(error))
+                return await self._record_retry(item, str(error))
             except Undeliverable as error:
                 await self._record_dead(item, str(error))
             except Exception as error:  # a bug in a deliverer: keep the item, say what kind of error
                 log.exception("outbox %s to %s: unexpected error", item.id, item.channel)
-                await self._record_retry(item, type(error).__name__)
+                return await self._record_retry(item, type(error).__name__)
             else:
                 async with self.database.transaction() as uow:
                     await uow.outbox.sent(item.id, self.clock())
+            return None
 
-    async def _record_retry(self, item: OutboxItem, reason: str) -> None:
+    async def _record_retry(self, item: OutboxItem, reason: str) -> datetime:
         at = self.clock() + self.retry.delay(item.attempts)
         log.info("outbox %s to %s: retry at %s (%s)", item.id, item.channel, at.isoformat(), reason)
         async with self.database.transaction() as uow:
             await uow.outbox.retry(item.id, at, reason)
+        return at
 
     async def _record_dead(self, item: OutboxItem, reason: str) -> None:
         log.warning("outbox %s to %s: undeliverable (%s)", item.id, item.channel, reason)
         async with self.database.transaction() as uow:
             await uow.outbox.dead(item.id, reason)
             await self.on_undeliverable(uow, item)
+
+
+def _sequences(items: list[OutboxItem]) -> list[list[OutboxItem]]:
+    """The items grouped by channel, destination and order, each group in the order it was queued."""
+    groups: dict[tuple[OutboxChannel, str, str | None], list[OutboxItem]] = {}
+    for item in items:
+        groups.setdefault((item.channel, item.destination, item.reference), []).append(item)
+    return list(groups.values())

@@ -8,7 +8,8 @@ from datetime import date, datetime
 
 WELCOME = "Hej! Jag hjälper dig att beställa digitalt trygghetslarm till en brukare."
 COMMANDS = (
-    "Skriv **beställ** för att börja en beställning, **fortsätt** för att ta upp en sparad, eller **hjälp**."
+    "Skriv **beställ** för att börja en beställning, **fortsätt** för att ta upp en sparad, "
+    "**status** för att se hur dina beställningar går, eller **hjälp**."
 )
 NOT_UNDERSTOOD = "Det där förstod jag inte."
 APOLOGY = "Oj, något gick fel hos mig. Försök igen om en liten stund. Det du redan har svarat är sparat."
@@ -173,7 +174,8 @@ EDIT_CATEGORY = "kategori"
 
 FILED = (
     "Tack! Beställningen är registrerad med referens **{reference}**. "
-    "Välfärdsteknikteamet kontaktar {contacts} för att boka installationen."
+    "Välfärdsteknikteamet kontaktar {contacts} för att boka installationen. "
+    "Skriv **status {reference}** när du vill veta hur det går."
 )
 
 MONTHS = (
@@ -237,3 +239,209 @@ WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "sön
 def when_text(moment: datetime) -> str:
     """A booked time as said in Swedish: 'torsdag 3 december 2026 kl. 10.00'."""
     return f"{WEEKDAYS[moment.weekday()]} {date_text(moment.date())} kl. {moment:%H.%M}"
+
+
+# --- Lindesk: the ticket in the service desk, its delivery, and events back from the desk -------
+
+TICKET_SUBJECT = "{reference} Beställning av digitalt trygghetslarm, {unit}"
+TICKET_TITLE = "Beställning av digitalt trygghetslarm {reference}"
+TICKET_LABEL_CATEGORY = "Kategori"
+TICKET_CONFIRMED = "Bekräftat av beställaren"
+TICKET_CONFIRM_TRESERVA = "Insatser verkställda i Treserva"
+TICKET_CONFIRM_KEY_RECEIPT = "Nyckel kvitterad med nyckelkvittens och i nyckelskåpet"
+TICKET_CONFIRM_JOURNAL = "Dokumenterat i brukarens journal i Treserva"
+LABEL_TICKET = "Lindesk-ärende"
+TICKET_STATE_NAMES = {
+    "queued": "på väg till Lindesk",
+    "delayed": "väntar på att Lindesk ska svara",
+    "sent": "skickat till Lindesk",
+    "failed": "kunde inte skickas till Lindesk",
+}
+TICKET_DESK_ID = "{state}, ärende {desk_id}"
+DESK_ACTOR_NAME = "Teamet i Lindesk"
+NOTIFY_ORDERER_TICKET_DELAYED = "Lindesk svarar inte just nu. **{reference}** är registrerad här och skickas till Lindesk så snart Lindesk svarar."
+NOTIFY_ORDERER_TICKET_SENT = "Nu har Lindesk tagit emot **{reference}** ({brukare})."
+NOTIFY_TEAM_TICKET_FAILED = (
+    "**{reference}** ({unit}) kunde inte skickas till Lindesk: Lindesk tog inte emot ärendet. "
+    "Lägg in det i Lindesk för hand. Skriv **visa {reference}** för uppgifterna."
+)
+
+
+# --- Välfärdsteknikteamet in chat: team commands, booking times, the inventory list ------------
+
+TEAM_CHANNEL_REGISTERED = "Klart! Den här konversationen får nu teamets aviseringar om nya beställningar."
+TEAM_NEED_REFERENCE = "Skriv ärendets referens efter **{verb}**, t.ex. **{verb} VT-2026-0042**."
+TEAM_HELP = """Välfärdsteknikteamets kommandon:
+- **ärenden**: öppna ärenden, äldst först
+- **visa VT-2026-0042**: alla uppgifter, även portkod
+- **ta VT-2026-0042**: du handlägger ärendet, beställaren får besked
+- **boka VT-2026-0042 3 dec kl 10 kontaktad dottern**: installationstiden, beställaren får den
+- **klar VT-2026-0042** och **installerat**, **registrerat**, **inventarie larm A123 lås L456** eller **information**
+- **avsluta VT-2026-0042** och din återkoppling: när allt är avbockat
+- **makulera VT-2026-0042** och orsaken
+- **inventarie**: inventarielistan, och en länk till den som CSV-fil
+- **registrera teamkanal**: den här konversationen får aviseringar om nya beställningar
+- **logg** eller **logg 2026-11-01**: länk till loggen över vem som har sett och ändrat ärenden"""
+OPEN_ORDERS_TITLE = "Öppna ärenden, äldst först:"
+OPEN_ORDER_LINE = "- **{reference}** {brukare} ({unit}), inkom {filed}: {state}, {assignee}"
+NO_ASSIGNEE = "ingen handläggare än"
+NO_OPEN_ORDERS = "Inga öppna ärenden just nu."
+DETAILS_TITLE = "{reference}: {state}"
+LABEL_ASSIGNEE = "Handläggare"
+LABEL_BOOKING = "Installation"
+LABEL_CHECKLIST_DONE = "Avbockat"
+LABEL_CHECKLIST_LEFT = "Kvar"
+LABEL_DEVICES = "Serienummer"
+LABEL_FEEDBACK = "Återkoppling"
+LABEL_CANCEL_REASON = "Orsak till makulering"
+VALUE_NOTHING = "inget"
+VALUE_DEVICES = "larm {alarm}, lås {lock}"
+VALUE_NO_SERIAL = "saknas"
+BOOKING_CONTACTED = "{when}, kontaktad: {who}"
+TAKEN = "Du handlägger nu **{reference}**. Beställaren har fått besked. Boka sedan tid, t.ex. **boka {reference} 3 dec kl 10**."
+BOOKED = "Bokat: **{reference}** {when}. Beställaren har fått tiden."
+TICKED = "Avbockat för **{reference}**: {item}. Kvar: {remaining}."
+TICKED_ALL = "Avbockat för **{reference}**: {item}. Allt är klart, avsluta med **avsluta {reference}** och din återkoppling till beställaren."
+TICK_WHICH = "Skriv vad som är klart: installerat, registrerat, inventarie eller information, t.ex. **klar {reference} registrerat**."
+TICK_SERIALS = "Jag förstod inte serienumren. Skriv t.ex. **klar {reference} inventarie larm A123 lås L456**."
+CLOSED_REPLY = "**{reference}** är avslutat. Beställaren har fått din återkoppling."
+CANCELLED_REPLY = "**{reference}** är makulerat. Beställaren har fått orsaken."
+INVENTORY_TITLE = "Inventarielistan, enheter med serienummer:"
+INVENTORY_LINE = "- **{reference}** {brukare}, {address}: {devices} ({state})"
+INVENTORY_EMPTY = "Inventarielistan är tom: inga serienummer är registrerade än."
+INVENTORY_OLDER = "… och {count} äldre, som finns i CSV-filen."
+INVENTORY_LINK = "Ladda ner listan som CSV-fil (länken gäller i {minutes} minuter, bara för dig): {url}"
+CSV_HEADER = ("Referens", "Brukare", "Adress", "Larm", "Låsenhet", "Status", "Installation")
+DOWNLOAD_REFUSED = (
+    "Länken är ogiltig eller för gammal. Skriv inventarie i chatten med boten för att få en ny."
+)
+
+WHEN_NOT_UNDERSTOOD = "Jag förstod inte tiden. Skriv datum och klockslag, t.ex. **2026-12-03 10:00**, **3/12 10.00** eller **3 dec kl 10**."
+WHEN_NEEDS_TIME = "Skriv klockslaget också, t.ex. **3 dec kl 10**."
+WHEN_NO_SUCH_DATE = "Det datumet finns inte. Kontrollera dag och månad."
+WHEN_NO_SUCH_TIME = "Det klockslaget finns inte. Skriv t.ex. **10:00** eller **kl 14.30**."
+WHEN_PAST = "Den tiden ({when}) har redan varit. Skriv en tid framåt."
+WHEN_TOO_FAR = "Den tiden ({when}) är mer än ett år bort. Kontrollera året."
+
+# --- Web chat page and Teams app (issue 7: adapters/webchat, adapters/teams) --------------------
+
+PAGE_TITLE = "Trygghetslarm – {municipality}"
+PAGE_HEADING = "Beställ trygghetslarm"
+PAGE_CHAT_LABEL = "Chatt med trygghetslarmsboten"
+PAGE_NOSCRIPT = "Chatten behöver JavaScript. Slå på JavaScript i webbläsaren och ladda om sidan."
+PAGE_START_FAILED = "Chatten kunde inte startas. Ladda om sidan om en liten stund."
+PAGE_BUNDLE_MISSING = (
+    "Chattfönstret är inte installerat på servern än. Den som driftar boten installerar det med "
+    "kommandot {command} (det behöver Node.js och npm) och laddar sedan om sidan."
+)
+
+TEAMS_NAME_SHORT = "Trygghetslarm"
+TEAMS_NAME_FULL = "Trygghetslarm – beställ digitalt trygghetslarm"
+TEAMS_DESCRIPTION_SHORT = "Beställ digitalt trygghetslarm till en brukare, steg för steg."
+TEAMS_DESCRIPTION_FULL = (
+    "Med boten beställer hemtjänstens personal ett digitalt trygghetslarm till en brukare, steg för "
+    "steg enligt kommunens rutin. Välfärdsteknikteamet tar emot beställningarna i sin teamkanal, "
+    "bokar installationen och ger återkoppling som boten skickar till den som beställde."
+)
+TEAMS_STAFF_COMMANDS = (
+    ("beställ", "Börja en ny beställning av trygghetslarm"),
+    ("fortsätt", "Fortsätt med din sparade beställning"),
+    ("börja om", "Ta bort den sparade beställningen och börja om"),
+    ("tillbaka", "Gå tillbaka till föregående fråga"),
+    ("avbryt", "Avbryt beställningen"),
+    ("hjälp", "Vad boten kan, eller mer om frågan du står på"),
+)
+TEAMS_TEAM_COMMANDS = (
+    ("registrera teamkanal", "Den här kanalen får teamets aviseringar om nya beställningar"),
+    ("ärenden", "Visa öppna beställningar"),
+    ("visa VT-…", "Visa en beställning med alla uppgifter, t.ex. visa VT-2026-0042"),
+    ("ta VT-…", "Ta hand om en beställning"),
+    ("boka VT-…", "Boka installationen, t.ex. boka VT-2026-0042 2026-12-03 10:00"),
+    ("klar VT-…", "Bocka av: installerat, registrerat, inventarie eller information"),
+    ("avsluta VT-…", "Avsluta med återkoppling till beställaren"),
+    ("makulera VT-…", "Makulera en beställning, med orsak"),
+    ("inventarie", "Inventarielistan med serienummer, som CSV-fil"),
+    ("hjälp", "Vad boten kan göra för teamet"),
+)
+
+
+# --- Status questions (issue 4): how an order stands, asked in the staff's own words -----------
+
+STATUS_TITLE = "{reference}: {brukare}, {personnummer}"
+LABEL_STATE = "Läge"
+LABEL_BOOKED = "Installation"
+LABEL_LAST_EVENT = "Senaste händelse"
+LABEL_ASSIGNEE = "Handläggare i teamet"
+LABEL_FEEDBACK = "Återkoppling"
+LABEL_CANCEL_REASON = "Orsak"
+LABEL_NEXT = "Nästa steg"
+VALUE_NO_ASSIGNEE = "ingen ännu"
+LAST_EVENT = "{event}, {date}"
+EVENT_NAMES = {
+    "filed": "beställningen skickades",
+    "received": "teamet tog emot ärendet",
+    "booked": "installationen bokades",
+    "closed": "ärendet avslutades",
+    "cancelled": "ärendet makulerades",
+}
+EVENT_CHECKLIST = "teamet bockade av: {item}"
+NEXT_STEPS = {
+    "FILED": "Teamet tar emot beställningen och ringer för att boka en tid för installationen.",
+    "RECEIVED": "Teamet ringer för att boka en tid för installationen.",
+    "BOOKED": "Teamet kommer och installerar larmet på den bokade tiden.",
+    "INSTALLED": "Teamet registrerar larmet och avslutar ärendet med en återkoppling till er.",
+    "CLOSED": "Inget mer: ärendet är klart.",
+    "CANCELLED": "Inget mer. Behövs ett larm ändå, skriv **beställ** för en ny beställning.",
+}
+STATUS_LINE = "{number}. **{reference}** {brukare}: {state}"
+STATUS_MORE = "… och {count} till."
+STATUS_WHICH = "Vilket ärende menar du?"
+STATUS_SEVERAL = "Jag hittar flera ärenden. Vilket menar du?"
+STATUS_MINE = "Öppna ärenden för dig och din verksamhet, nyast först:"
+STATUS_MINE_NONE = "Du och din verksamhet har inga öppna ärenden just nu."
+STATUS_NONE = "Jag hittar inga ärenden för dig eller din verksamhet. Har du en referens? Skriv t.ex. **status VT-2026-0042**."
+STATUS_NOT_FOUND_FOR = "Jag hittar inget ärende för {what}. Skriv **status** för att se dina senaste ärenden."
+STATUS_BAD_PERSONNUMMER = (
+    "Personnumret stämmer inte. Kontrollera siffrorna och skriv t.ex. **status ÅÅÅÅMMDD-NNNN**."
+)
+STATUS_CHOOSE_NUMBER = "Svara med numret."
+STATUS_CHOOSE_REFERENCE = "Skriv **status** och referensen, t.ex. **status {reference}**."
+
+# --- Privacy and security (issue 6): erased data, rate limit, the audit log ----------------------
+
+VALUE_ERASED = "borttagen enligt gallringsregeln"
+VALUE_ANONYMISED = "anonymiserad"
+RATE_LIMITED = "Du skickar många meddelanden på kort tid. Vänta en minut, så svarar jag igen."
+AUDIT_REFUSED = "Loggen över vem som har sett och ändrat ärenden är bara för välfärdsteknikteamet."
+AUDIT_BAD_DATE = (
+    "Jag förstod inte datumet. Skriv t.ex. **logg 2026-11-01** för loggen från och med den 1 november."
+)
+AUDIT_LINK = (
+    "Loggen från och med {since} (vem som har sett, ändrat och exporterat ärenden). Ladda ner den som "
+    "CSV-fil, länken gäller i {minutes} minuter, bara för dig: {url}"
+)
+AUDIT_DOWNLOAD_REFUSED = (
+    "Länken är ogiltig eller för gammal. Skriv logg i chatten med boten för att få en ny."
+)
+AUDIT_CSV_HEADER = ("Tid", "Vem (användar-id)", "Vad", "Ärende", "Kanal", "Konversation", "Detalj")
+AUDIT_ACTION_NAMES = {
+    "view": "visade alla uppgifter",
+    "export": "exporterade",
+    "change": "ändrade",
+    "erase": "gallrade",
+}
+ADMIN_DESCRIPTION = "Underhåll av Trygghetslarm-boten. Läser samma inställningar som appen (miljön och .env)."
+ADMIN_ROTATE_HELP = "kryptera om alla uppgifter med den första nyckeln i DATA_ENCRYPTION_KEY"
+ADMIN_RETENTION_HELP = "gallra nu: portkoder, gamla ärenden, utkast och konversationer"
+ADMIN_EXPORT_HELP = "skriv loggen (vem som har sett, ändrat och exporterat ärenden) som CSV"
+ADMIN_SINCE_HELP = "från och med datum, ÅÅÅÅ-MM-DD (utan: de senaste 30 dagarna)"
+ADMIN_OUT_HELP = "filen att skriva till (utan: skärmen)"
+ADMIN_ROTATED = (
+    "Omkrypterat med den nyaste nyckeln: {counts}. Nu kan de äldre nycklarna tas bort ur DATA_ENCRYPTION_KEY."
+)
+ADMIN_RETENTION_DONE = (
+    "Gallrat: portkod och nyckeluppgifter i {access} ärenden, {anonymised} ärenden anonymiserade, "
+    "{drafts} utkast, {states} konversationer, {messages} skickade meddelanden och "
+    "{profiles} beställarprofiler borttagna."
+)
+ADMIN_EXPORTED = "Loggen från och med {since} är skriven till {out} ({count} rader)."

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot import texts
 from bot.domain import (
+    OPEN_STATES,
     Booking,
     ChecklistItem,
     Devices,
@@ -62,7 +63,7 @@ def tick(
     checklist = order.handling.checklist | {item}
     changes: dict[str, object] = {"checklist": checklist}
     if devices is not None:
-        changes["devices"] = devices
+        changes["devices"] = _merged(order.handling.devices, devices)
     return _change(order, member, now, f"checklist:{item.value}", state, **changes)
 
 
@@ -77,11 +78,32 @@ def close(order: Order, member: TeamMember, feedback: str, now: datetime) -> Cha
     return _change(order, member, now, "closed", OrderState.CLOSED, feedback, feedback=feedback)
 
 
+def close_from_desk(order: Order, member: TeamMember, feedback: str, now: datetime) -> Change:
+    """Close an order the service desk finished: its checklist was done there, and is recorded as done."""
+    _require(order, OPEN_STATES)
+    if not feedback.strip():
+        raise NotAllowed(texts.REFUSE_CLOSE_WITHOUT_FEEDBACK)
+    checklist = frozenset(ChecklistItem)
+    return _change(
+        order, member, now, "closed", OrderState.CLOSED, feedback, feedback=feedback, checklist=checklist
+    )
+
+
 def cancel(order: Order, member: TeamMember, reason: str, now: datetime) -> Change:
     _require(order, CANCELLABLE)
     if not reason.strip():
         raise NotAllowed(texts.REFUSE_CANCEL_WITHOUT_REASON)
     return _change(order, member, now, "cancelled", OrderState.CANCELLED, reason, cancel_reason=reason)
+
+
+def _merged(known: Devices | None, given: Devices) -> Devices:
+    """Serials given now replace the recorded ones; a serial not given keeps the recorded one."""
+    if known is None:
+        return given
+    return Devices(
+        alarm_serial=given.alarm_serial or known.alarm_serial,
+        lock_serial=given.lock_serial or known.lock_serial,
+    )
 
 
 def _require(order: Order, states: frozenset[OrderState]) -> None:

@@ -18,6 +18,7 @@ from bot.drafts import OrderDraft
 from bot.identity import format_phone
 from bot.orders import OrderService
 from dialogs.commands import Command, parse_command
+from dialogs.mentions import without_bot_mention
 from dialogs.order_dialog import ORDER_ID, OrderDialog
 from dialogs.users import user_id
 
@@ -85,7 +86,7 @@ class AlarmBot(ActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        activity.text = _answer_text(activity.text, activity.value)
+        activity.text = _answer_text(without_bot_mention(activity), activity.value)
         if not activity.text:
             await turn_context.send_activity(texts.NO_TEXT)
             return
@@ -150,8 +151,8 @@ class AlarmBot(ActivityHandler):
             intro += " " + texts.REMEMBERED_ORDERER.format(
                 name=profile.name, unit=profile.unit, phone=format_phone(profile.phone)
             )
-        await dialog_context.context.send_activity(intro)
         await self.orders.save_draft(draft)  # a 'nej' to the first question leaves something to resume
+        await dialog_context.context.send_activity(intro)
         await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
 
     async def _resume_order(self, dialog_context: Any, who: str) -> None:
@@ -164,6 +165,7 @@ class AlarmBot(ActivityHandler):
 
     async def _remember_conversation(self, turn_context: TurnContext, key: str) -> None:
         reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
+        reference.pop("activityId", None)  # new every turn, and proactive messages do not use it
         fingerprint = json.dumps(reference, sort_keys=True, default=str)
         if not key or self._known_references.get(key) == fingerprint:
             return

@@ -10,6 +10,7 @@ from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
     DialogContext,
+    DialogInstance,
     DialogTurnResult,
     WaterfallDialog,
     WaterfallStepContext,
@@ -114,6 +115,13 @@ class OrderDialog(ComponentDialog):
         if command is Command.BACK:
             return await inner_dc.end_dialog(BACK)
         return await super().on_continue_dialog(inner_dc)
+
+    async def reprompt_dialog(self, context: TurnContext, instance: DialogInstance) -> None:
+        """Ask the pending question again: while a cancel awaits its ja/nej, that question."""
+        if instance.state.get(CONFIRMING_CANCEL):
+            await context.send_activity(question(texts.ASK_CANCEL, prerequisites.YES_NO))
+            return
+        await super().reprompt_dialog(context, instance)
 
     async def _answer_cancel(
         self, inner_dc: DialogContext, state: dict[str, object], answer: bool | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Exists, select, update
 
 from bot.outbox import Message, OutboxChannel, OutboxItem, OutboxState
 from bot.store import tables
@@ -43,12 +43,17 @@ class OutboxRepository(_Repository):
     async def claim(
         self, channels: list[OutboxChannel], now: datetime, lease: timedelta, limit: int
     ) -> list[OutboxItem]:
-        """Due rows of `channels`, leased until now + lease so no other worker takes them meanwhile."""
+        """Due rows of `channels`, leased until now + lease so no other worker takes them meanwhile.
+
+        A row waits while an earlier row about the same order to the same place is not due yet, so
+        an order's messages arrive in the order they were queued.
+        """
         query = (
             select(outbox)
             .where(outbox.c.state == OutboxState.PENDING.value)
             .where(outbox.c.channel.in_([channel.value for channel in channels]))
             .where(outbox.c.next_attempt_at <= now)
+            .where(~_earlier_waiting(now))
             .order_by(outbox.c.id)
             .limit(limit)
         )
@@ -86,3 +91,17 @@ class OutboxRepository(_Repository):
             attempts=row["attempts"] + 1,
             created_at=row["created_at"],
         )
+
+
+def _earlier_waiting(now: datetime) -> Exists:
+    earlier = outbox.alias("earlier")
+    return (
+        select(earlier.c.id)
+        .where(earlier.c.state == OutboxState.PENDING.value)
+        .where(earlier.c.channel == outbox.c.channel)
+        .where(earlier.c.destination == outbox.c.destination)
+        .where(earlier.c.reference == outbox.c.reference)
+        .where(earlier.c.id < outbox.c.id)
+        .where(earlier.c.next_attempt_at > now)
+        .exists()
+    )

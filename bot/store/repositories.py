@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain import Order, Orderer, OrderEvent
+from bot.audit import change_entry
+from bot.domain import Order, Orderer, OrderEvent, OrderState
 from bot.drafts import OrderDraft
 from bot.store import tables
 from bot.store.codec import PayloadCodec
@@ -79,6 +81,16 @@ class OrderRepository(_Repository):
     async def by_draft_key(self, draft_key: str) -> Order | None:
         return await self._one(tables.orders.c.draft_key == draft_key)
 
+    async def in_states(self, states: Iterable[OrderState]) -> list[Order]:
+        """The orders in any of `states`, oldest first."""
+        orders = tables.orders
+        rows = await self.conn.scalars(
+            select(orders.c.payload)
+            .where(orders.c.state.in_([state.value for state in states]))
+            .order_by(orders.c.filed_at, orders.c.id)
+        )
+        return [self.codec.load(Order, row) for row in rows]
+
     async def add(self, order: Order, draft_key: str, pnr_index: str) -> None:
         values = self._columns(order) | {
             "reference": order.reference,
@@ -111,14 +123,17 @@ class OrderRepository(_Repository):
             "payload": self.codec.dump(order),
             "version": order.version,
             "updated_at": order.updated_at,
+            "access_erased_at": order.erasure.access_data_at,
+            "anonymised_at": order.erasure.anonymised_at,
         }
 
 
 class EventRepository(_Repository):
-    """The append-only history of each order."""
+    """The append-only history of each order; every event is a change, so it is audited too."""
 
     async def add(self, event: OrderEvent) -> int:
-        """Append `event`; returns its id."""
+        """Append `event`, and its entry in the audit log (who, when, through which channel); its id."""
+        await self.conn.execute(insert(tables.audit_log).values(**change_entry(event).model_dump()))
         values = {
             "reference": event.reference,
             "at": event.at,

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import jsonpickle
-from botbuilder.core import Storage
+from botbuilder.core import ConversationState, Storage, TurnContext
+from botbuilder.core.bot_state import CachedBotState
 from sqlalchemy import (
     Column,
     DateTime,
@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.crypto import Vault
 from bot.store.db import metadata
+from bot.store.state_codec import dump_state, load_state
 
 KEY_LENGTH = 512
 ANY_ETAG = "*"
@@ -55,7 +56,7 @@ class StorageConflict(Exception):
 
 
 class SqlStorage(Storage):
-    """Bot state in the `bot_state` table, serialised with jsonpickle and encrypted with the Vault.
+    """Bot state in the `bot_state` table, serialised by state_codec and encrypted with the Vault.
 
     The row's `version` is the e-tag. An item whose e-tag is None or "*" is upserted
     unconditionally; any other e-tag must equal the stored version, else StorageConflict.
@@ -66,6 +67,9 @@ class SqlStorage(Storage):
         if dialect not in _INSERTS:
             raise ValueError(f"SqlStorage supports SQLite and PostgreSQL, not {dialect}")
         self._engine = engine
+        # One statement is atomic by itself: on PostgreSQL it skips the BEGIN and COMMIT round trips.
+        autocommit = dialect == "postgresql"
+        self._one_statement = engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
         self._vault = vault
         self._insert = _INSERTS[dialect]
 
@@ -79,7 +83,7 @@ class SqlStorage(Storage):
         query = select(bot_state.c.key, bot_state.c.data, bot_state.c.version).where(
             bot_state.c.key.in_(wanted)
         )
-        async with self._engine.connect() as conn:
+        async with self._one_statement.connect() as conn:
             rows = (await conn.execute(query)).all()
         return {row.key: self._load(row.data, row.version) for row in rows}
 
@@ -93,7 +97,7 @@ class SqlStorage(Storage):
         keys = sorted(_checked_key(key) for key in changes)
         blobs = {key: self._dump(changes[key]) for key in keys}
         now = datetime.now(UTC)
-        async with self._engine.begin() as conn:
+        async with (self._one_statement if len(keys) == 1 else self._engine).begin() as conn:
             versions = {
                 key: await self._write_one(conn, key, blobs[key], _etag_of(changes[key]), now) for key in keys
             }
@@ -141,14 +145,39 @@ class SqlStorage(Storage):
         return (await conn.execute(statement)).scalar_one()
 
     def _dump(self, item: object) -> bytes:
-        plain = jsonpickle.encode(_without_etag(item), keys=True, warn=True)
-        return self._vault.encrypt(plain.encode())
+        return self._vault.encrypt(dump_state(_without_etag(item)))
 
     def _load(self, blob: bytes, version: int) -> object:
-        plain = self._vault.decrypt(blob).decode()
-        item = jsonpickle.decode(plain, keys=True, safe=True, on_missing="error")
+        item = load_state(self._vault.decrypt(blob))
         _set_etag(item, str(version))
         return item
+
+
+class OncePerTurnConversationState(ConversationState):
+    """ConversationState that reads the storage once per turn and serialises the state only to write it.
+
+    Stock BotState re-reads while the state is empty and serialises it three more times per turn
+    (hashes before and after saving, to skip unchanged writes); here a turn that saves always writes.
+    """
+
+    async def load(self, turn_context: TurnContext, force: bool = False) -> None:
+        if force or self.get_cached_state(turn_context) is None:
+            key = self.get_storage_key(turn_context)
+            items = await self._storage.read([key])
+            turn_context.turn_state[self._context_service_key] = _Loaded(items.get(key))
+
+    async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
+        cached = self.get_cached_state(turn_context)
+        if cached is not None:
+            await self._storage.write({self.get_storage_key(turn_context): cached.state})
+
+
+class _Loaded(CachedBotState):
+    """The state as read this turn, without the hash copy stock BotState keeps."""
+
+    def __init__(self, state: dict[str, object] | None = None) -> None:
+        self.state = state if state is not None else {}
+        self.hash = ""
 
 
 async def _update_if_current(

@@ -54,6 +54,9 @@ orders = Table(
     Column("version", Integer, nullable=False),
     Column("filed_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # When the retention rules erased the access data / anonymised the order (bot/retention.py).
+    Column("access_erased_at", DateTime(timezone=True), nullable=True),
+    Column("anonymised_at", DateTime(timezone=True), nullable=True),
 )
 
 order_events = Table(
@@ -99,4 +102,43 @@ outbox = Table(
     Column("last_error", String(200), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),
+)
+
+# --- Web chat (adapters/webchat): Direct Line transcripts ------------------------------------
+
+webchat_conversations = Table(
+    "webchat_conversations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", String(256), nullable=False, index=True),
+    Column("last_seq", Integer, nullable=False),  # the watermark of its newest activity
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+webchat_activities = Table(
+    "webchat_activities",
+    metadata,
+    Column(
+        "conversation_id",
+        ForeignKey("webchat_conversations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("seq", Integer, primary_key=True),
+    Column("client_activity_id", String(100), nullable=True),  # Web Chat's id, to spot re-sends
+    Column("payload", LargeBinary, nullable=False),  # the activity as JSON, encrypted
+)
+
+# --- Välfärdsteknikteamet: the audit log of who saw or exported an order's personal data ---------
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor_id", String(256), nullable=False, index=True),
+    Column("action", String(32), nullable=False),  # view, export, ...
+    Column("reference", String(32), nullable=True, index=True),  # no foreign key: outlives the order
+    Column("channel", String(64), nullable=False),
+    Column("conversation", String(512), nullable=False),
+    Column("detail", String(200), nullable=False, server_default=""),  # the change, erasure or period
 )

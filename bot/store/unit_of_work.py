@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.store.audit_repository import AuditRepository
 from bot.store.codec import PayloadCodec
 from bot.store.outbox_repository import OutboxRepository
 from bot.store.repositories import (
@@ -16,6 +17,8 @@ from bot.store.repositories import (
     OrderRepository,
     StaffRepository,
 )
+from bot.store.retention_queries import RetentionQueries
+from bot.store.status_queries import StatusQueries
 
 
 class UnitOfWork:
@@ -29,6 +32,9 @@ class UnitOfWork:
         self.events = EventRepository(conn, codec)
         self.conversations = ConversationRepository(conn, codec)
         self.outbox = OutboxRepository(conn, codec)
+        self.status = StatusQueries(conn, codec)
+        self.audit = AuditRepository(conn, codec)
+        self.retention = RetentionQueries(conn, codec)
 
 
 class Database:

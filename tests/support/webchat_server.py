@@ -15,7 +15,12 @@ from tests.support.app_server import app_settings
 
 def webchat_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
     """The test app's settings, on a free port of 127.0.0.1."""
-    return app_settings(database_url, data_dir, host="127.0.0.1", port=unused_port(), **overrides)
+    return on_free_port(app_settings(database_url, data_dir, **overrides))
+
+
+def on_free_port(settings: Settings) -> Settings:
+    """`settings` moved to a free port of 127.0.0.1, so the app's own connector URL is where it listens."""
+    return settings.model_copy(update={"host": "127.0.0.1", "port": unused_port()})
 
 
 @asynccontextmanager
