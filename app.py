@@ -68,10 +68,11 @@ async def create_app(settings: Settings) -> web.Application:
     orders = OrderService(database, utc_now, files_tickets=tickets is not None)
     storage = SqlStorage(engine, vault)
     conversation_state = OncePerTurnConversationState(storage)
-    status = StatusService(database, AccessPolicy(settings.team_member_ids), utc_now)
+    policy = AccessPolicy(settings.team_member_ids, settings.audit_reader_ids)  # the one policy
+    status = StatusService(database, policy, utc_now)
     directory = ConversationDirectory(database, utc_now)
-    team, download = _team(settings, vault, orders, directory)
-    audit_handler, audit_download = _audit_log(settings, vault, database)
+    team, download = _team(settings, policy, vault, orders, directory)
+    audit_handler, audit_download = _audit_log(settings, policy, vault, database)
     alarm_bot = AlarmBot(
         conversation_state,
         orders,
@@ -98,10 +99,13 @@ async def create_app(settings: Settings) -> web.Application:
 
 
 def _team(
-    settings: Settings, vault: Vault, orders: OrderService, directory: ConversationDirectory
+    settings: Settings,
+    policy: AccessPolicy,
+    vault: Vault,
+    orders: OrderService,
+    directory: ConversationDirectory,
 ) -> tuple[TeamHandler, InventoryDownload]:
     """The team's chat commands, and the inventory download their links point to."""
-    policy = AccessPolicy(settings.team_member_ids)
     audit = AuditLog(orders.database, utc_now)
     lifetime = timedelta(minutes=settings.download_link_minutes)
     tokens = DownloadTokens(vault.derived_key(TOKEN_PURPOSE), lifetime, utc_now)
@@ -111,9 +115,10 @@ def _team(
     return TeamHandler(orders, handling, directory, audit, links, utc_now), download
 
 
-def _audit_log(settings: Settings, vault: Vault, database: Database) -> tuple[AuditLogHandler, AuditDownload]:
+def _audit_log(
+    settings: Settings, policy: AccessPolicy, vault: Vault, database: Database
+) -> tuple[AuditLogHandler, AuditDownload]:
     """`logg` in chat, and the download of the audit log its links point to."""
-    policy = AccessPolicy(settings.team_member_ids, settings.audit_reader_ids)
     lifetime = timedelta(minutes=settings.download_link_minutes)
     tokens = DownloadTokens(vault.derived_key(AUDIT_TOKEN_PURPOSE), lifetime, utc_now)
     download = AuditDownload(AuditLog(database, utc_now), policy, tokens, settings.base_url)

@@ -11,11 +11,13 @@ def without_bot_mention(activity: Activity) -> str | None:
     bot_id = activity.recipient.id if activity.recipient else None
     if not text or not bot_id:
         return text
-    for entity in activity.entities or []:
-        properties = entity.additional_properties or {}
+    for entity in activity.entities or []:  # a channel's entities may be anything: check each part
+        properties = getattr(entity, "additional_properties", None)
+        if not isinstance(properties, dict) or str(getattr(entity, "type", "")).lower() != "mention":
+            continue
         mentioned = properties.get("mentioned")
         markup = properties.get("text")
-        if (entity.type or "").lower() != "mention" or not isinstance(markup, str) or not markup:
+        if not isinstance(markup, str) or not markup:
             continue
         if isinstance(mentioned, dict) and mentioned.get("id") == bot_id:
             text = text.replace(markup, "")

@@ -28,7 +28,7 @@ BO = ("team-bo", "Bo Ek")
 BRUKARE = "Greta Johansson"  # as the whole order in http_helpers names her
 PORTKOD = "7Q39X"  # distinctive, so its absence from a post can be checked
 ORDER_WITH_PORTKOD = [*answers_with("portkod", PORTKOD), "ja"]
-WAIT_ROUNDS = 400  # × POLL_SECONDS: the longest a test waits for a proactive message
+WAIT_ROUNDS = 1200  # × POLL_SECONDS: the longest a test waits for a proactive message
 POLL_SECONDS = 0.025
 
 
