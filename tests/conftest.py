@@ -6,8 +6,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.support.databases import fresh_database, postgres_url
+
+# No time limits on generated examples: speed belongs in bench/, not in tests.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 DATABASE_KINDS = [
     "sqlite",
