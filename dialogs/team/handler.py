@@ -118,6 +118,8 @@ class TeamHandler:
 
     async def _show(self, context: TurnContext, command: TeamCommand, member: TeamMember) -> None:
         reference = command.reference
+        if not self.policy.may_see_access_details(member.user_id):  # portkod and keys: bot/access.py decides
+            raise NotAllowed(texts.REFUSE_NOT_TEAM)
         order = await self.orders.get(reference)
         if order is None:
             raise NotAllowed(texts.ORDER_NOT_FOUND.format(reference=reference))
