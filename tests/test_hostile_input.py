@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from bot import texts
 from bot.identity import InvalidAnswer, parse_personnummer, parse_phone, parse_postnummer
-from tests.support.app_server import app_settings, running_app
+from tests.support.app_server import app_settings
 from tests.support.chat import Chat
+from tests.support.chatting import chatting
 from tests.support.connector import LoopbackConnector
 from tests.support.http_helpers import post_raw
 
@@ -77,9 +78,8 @@ class Line:
 
 @pytest.fixture
 async def line(database_url: str, tmp_path: Path) -> AsyncIterator[Line]:
-    settings = app_settings(database_url, tmp_path, rate_limit_per_minute=0)
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        yield Line(session, url, connector)
+    async with chatting(app_settings(database_url, tmp_path, rate_limit_per_minute=0)) as app:
+        yield Line(app.http, app.url, app.connector)
 
 
 def acceptable(status: int, body: bytes) -> bool:

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession
 
 from bot import texts
-from tests.support.app_server import app_settings, running_app
+from tests.support.app_server import app_settings
 from tests.support.chat import Chat
+from tests.support.chatting import chatting
 from tests.support.connector import LoopbackConnector
 from tests.support.http_helpers import (
     answers_after,
@@ -64,9 +64,8 @@ MALFORMED = [
 
 async def test_the_health_check_answers(database_url: str, tmp_path: Path) -> None:
     async with (
-        ClientSession() as session,
-        running_app(app_settings(database_url, tmp_path)) as url,
-        session.get(f"{url}/healthz") as response,
+        chatting(app_settings(database_url, tmp_path)) as app,
+        app.http.get(f"{app.url}/healthz") as response,
     ):
         assert response.status == 200
         assert await response.json() == {"status": "ok"}
@@ -80,17 +79,13 @@ async def test_a_malformed_request_is_refused_and_the_order_goes_on(
     content_type: str,
     status: int,
 ) -> None:
-    async with (
-        LoopbackConnector() as connector,
-        ClientSession() as session,
-        running_app(app_settings(database_url, tmp_path)) as url,
-    ):
-        chat = Chat(session, url, connector)
+    async with chatting(app_settings(database_url, tmp_path)) as app:
+        chat = app.chat()
         assert texts.ASK_TRESERVA in (await chat.say("beställ"))[-1]
-        answered_before = len(connector.received[chat.conversation_id])
+        answered_before = len(app.connector.received[chat.conversation_id])
         body = body_of(chat.activity("nej"))  # a 'nej' that got through would stop the order
-        assert await post_raw(session, url, body, content_type) == status
-        assert len(connector.received[chat.conversation_id]) == answered_before  # the bot said nothing
+        assert await post_raw(app.http, app.url, body, content_type) == status
+        assert len(app.connector.received[chat.conversation_id]) == answered_before  # the bot said nothing
         assert texts.ASK_KEY_RECEIPT in (await chat.say("ja"))[-1]
 
 
@@ -116,12 +111,8 @@ ACCEPTED_TEXT = [
 async def test_hostile_text_is_refused_politely(
     database_url: str, tmp_path: Path, text: str, answer: str
 ) -> None:
-    async with (
-        LoopbackConnector() as connector,
-        ClientSession() as session,
-        running_app(app_settings(database_url, tmp_path)) as url,
-    ):
-        chat = Chat(session, url, connector)
+    async with chatting(app_settings(database_url, tmp_path)) as app:
+        chat = app.chat()
         assert texts.ASK_BRUKARE_NAME in (await chat.say_all(*answers_through("orderer_phone")))[-1]
         replies = await chat.say(text)
         assert texts.APOLOGY not in replies
@@ -135,8 +126,8 @@ async def test_hostile_text_is_accepted_into_the_filed_order(
 ) -> None:
     settings = app_settings(database_url, tmp_path)
     name = " ".join(text.split())
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        chat = Chat(session, url, connector)
+    async with chatting(settings) as app:
+        chat = app.chat()
         await chat.say_all(*answers_through("orderer_phone"))
         replies = await chat.say(text)
         assert texts.APOLOGY not in replies
@@ -154,12 +145,8 @@ async def test_hostile_text_is_accepted_into_the_filed_order(
 async def test_a_body_over_the_limit_is_refused_and_the_order_goes_on(
     database_url: str, tmp_path: Path
 ) -> None:
-    async with (
-        LoopbackConnector() as connector,
-        ClientSession() as session,
-        running_app(app_settings(database_url, tmp_path)) as url,
-    ):
-        chat = Chat(session, url, connector)
+    async with chatting(app_settings(database_url, tmp_path)) as app:
+        chat = app.chat()
         await chat.say_all(*answers_through("orderer_phone"))
         huge = chat.activity("Greta " + "Johansson" * 34_000)  # about 300 kB of text
         assert (await chat.post(huge)).status == 413
@@ -170,8 +157,8 @@ async def test_a_control_character_in_the_unit_does_not_block_filing(
     database_url: str, tmp_path: Path
 ) -> None:
     settings = app_settings(database_url, tmp_path)
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        chat = Chat(session, url, connector)
+    async with chatting(settings) as app:
+        chat = app.chat()
         replies = await chat.say_all(*answers_through("journal"), "Hemtjänst\x00 Ryd")
         assert texts.APOLOGY not in replies
         if texts.ASK_UNIT in replies[-1]:  # asked again: a clean answer goes on
@@ -183,12 +170,8 @@ async def test_a_control_character_in_the_unit_does_not_block_filing(
 
 
 async def test_a_message_without_text_gets_the_only_text_reply(database_url: str, tmp_path: Path) -> None:
-    async with (
-        LoopbackConnector() as connector,
-        ClientSession() as session,
-        running_app(app_settings(database_url, tmp_path)) as url,
-    ):
-        chat = Chat(session, url, connector)
+    async with chatting(app_settings(database_url, tmp_path)) as app:
+        chat = app.chat()
         assert texts.ASK_TRESERVA in (await chat.say("beställ"))[-1]
         assert await chat.say(None) == [texts.NO_TEXT]
         assert await chat.say("   ") == [texts.NO_TEXT]
@@ -206,19 +189,15 @@ async def test_a_message_without_text_gets_the_only_text_reply(database_url: str
 async def test_a_new_conversation_is_greeted_once(
     database_url: str, tmp_path: Path, members_per_update: list[list[str]]
 ) -> None:
-    async with (
-        LoopbackConnector() as connector,
-        ClientSession() as session,
-        running_app(app_settings(database_url, tmp_path)) as url,
-    ):
-        chat = Chat(session, url, connector)
+    async with chatting(app_settings(database_url, tmp_path)) as app:
+        chat = app.chat()
         updates = [
             chat.activity(None, type="conversationUpdate", membersAdded=[{"id": m} for m in members])
             for members in members_per_update
         ]
         for update in [*updates, *updates]:  # the channel re-sends each update once
             assert (await chat.post(update)).status < 300
-        greetings = [text for text in connector.texts(chat.conversation_id) if texts.WELCOME in text]
+        greetings = [text for text in app.connector.texts(chat.conversation_id) if texts.WELCOME in text]
         assert len(greetings) == 1
         assert texts.ASK_TRESERVA in (await chat.say("beställ"))[-1]
 
@@ -226,25 +205,20 @@ async def test_a_new_conversation_is_greeted_once(
 async def test_the_conversation_reference_is_stored_without_names(database_url: str, tmp_path: Path) -> None:
     settings = app_settings(database_url, tmp_path)
     person = {"id": "staff-1", "name": "Karin Andersson"}
-    async with (
-        LoopbackConnector() as connector,
-        LoopbackConnector() as moved,
-        ClientSession() as session,
-        running_app(settings) as url,
-    ):
-        chat = Chat(session, url, connector)
+    async with chatting(settings) as app, LoopbackConnector() as moved:
+        chat = app.chat()
         await chat.say("hjälp", **{"from": person})
         stored = await stored_conversation(settings, chat.conversation_id)
         assert stored is not None
         assert stored["user_id"] == "staff-1"
         reference = stored["reference"]
-        assert reference["serviceUrl"] == connector.url
+        assert reference["serviceUrl"] == app.connector.url
         assert reference["conversation"]["id"] == chat.conversation_id
         assert reference["user"]["id"] == "staff-1"
         assert "Karin Andersson" not in json.dumps(reference, ensure_ascii=False)
         assert "Trygghetslarm-boten" not in json.dumps(reference, ensure_ascii=False)
         # The channel moves the conversation to another service URL: the reference follows.
-        await Chat(session, url, moved, conversation_id=chat.conversation_id).say("hjälp")
+        await Chat(app.http, app.url, moved, conversation_id=chat.conversation_id).say("hjälp")
         moved_url = moved.url
         moved_to = await stored_conversation(settings, chat.conversation_id)
     assert moved_to is not None

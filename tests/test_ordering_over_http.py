@@ -7,12 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
 
 from bot import texts
-from tests.support.app_server import app_settings, running_app
-from tests.support.chat import Chat
-from tests.support.connector import LoopbackConnector
+from tests.support.app_server import app_settings
+from tests.support.chatting import chatting
 from tests.support.http_helpers import (
     ORDER_ANSWERS,
     REFERENCE,
@@ -31,12 +29,8 @@ FILED = texts.FILED.partition("{")[0]  # how the bot's "filed, your reference is
 
 
 async def test_an_order_is_filed_with_a_reference(database_url: str, tmp_path: Path) -> None:
-    async with (
-        LoopbackConnector() as connector,
-        ClientSession() as session,
-        running_app(app_settings(database_url, tmp_path)) as url,
-    ):
-        chat = Chat(session, url, connector)
+    async with chatting(app_settings(database_url, tmp_path)) as app:
+        chat = app.chat()
         summary = await chat.say_all(*ANSWERS)
         assert "Greta Johansson" in summary[-1]
         assert "Stämmer uppgifterna?" in summary[-1]
@@ -58,13 +52,11 @@ async def test_an_order_continues_after_a_restart(
     database_url: str, tmp_path: Path, last_answered: str, waiting_for: str, then_asks: str
 ) -> None:
     settings = app_settings(database_url, tmp_path)
-    async with LoopbackConnector() as connector, ClientSession() as session:
-        async with running_app(settings) as url:  # the first app, stopped when the block ends
-            chat = Chat(session, url, connector, conversation_id="conv-restart")
-            assert waiting_for in (await chat.say_all(*answers_through(last_answered)))[-1]
-        async with running_app(settings) as url:  # a new app on the same database and data dir
-            chat = Chat(session, url, connector, conversation_id="conv-restart")
-            replies = [await chat.say(answer) for answer in [*answers_after(last_answered), "ja"]]
+    async with chatting(settings) as app:
+        chat = app.chat(conversation_id="conv-restart")
+        assert waiting_for in (await chat.say_all(*answers_through(last_answered)))[-1]
+        await app.restart()  # a new app on the same database and data dir
+        replies = [await chat.say(answer) for answer in [*answers_after(last_answered), "ja"]]
     assert then_asks in replies[0][-1]
     assert re.search(r"VT-\d{4}-0001", replies[-1][-1]), replies[-1]
     assert await count_orders(settings) == 1
@@ -74,21 +66,17 @@ async def test_an_order_continues_after_a_restart(
 async def test_a_retried_answer_is_handled_once(
     database_url: str, tmp_path: Path, concurrently: bool
 ) -> None:
-    async with (
-        LoopbackConnector() as connector,
-        ClientSession() as session,
-        running_app(app_settings(database_url, tmp_path)) as url,
-    ):
-        chat = Chat(session, url, connector)
+    async with chatting(app_settings(database_url, tmp_path)) as app:
+        chat = app.chat()
         assert texts.ASK_TRESERVA in (await chat.say("beställ"))[-1]
-        seen = len(connector.received[chat.conversation_id])
+        seen = len(app.connector.received[chat.conversation_id])
         answer = chat.activity("ja")
         if concurrently:
             responses = await asyncio.gather(chat.post(answer), chat.post(answer))
         else:
             responses = [await chat.post(answer), await chat.post(answer)]
         assert [response.status for response in responses] == [201, 201]
-        replies = connector.texts(chat.conversation_id)[seen:]
+        replies = app.connector.texts(chat.conversation_id)[seen:]
         assert len(replies) == 1, replies
         assert texts.ASK_KEY_RECEIPT in replies[0]
         # The retry did not answer the key question too: this 'nej' does.
@@ -100,10 +88,10 @@ async def test_a_repeated_confirmation_files_one_order(
     database_url: str, tmp_path: Path, delivery: str
 ) -> None:
     settings = app_settings(database_url, tmp_path)
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        chat = Chat(session, url, connector)
+    async with chatting(settings) as app:
+        chat = app.chat()
         await chat.say_all(*ANSWERS)
-        seen = len(connector.received[chat.conversation_id])
+        seen = len(app.connector.received[chat.conversation_id])
         confirmation = chat.activity("ja")
         if delivery == "retried-after":
             responses = [await chat.post(confirmation), await chat.post(confirmation)]
@@ -112,7 +100,7 @@ async def test_a_repeated_confirmation_files_one_order(
         else:  # two taps on the button: two activities with their own ids
             responses = await asyncio.gather(chat.post(confirmation), chat.post(chat.activity("ja")))
         assert [response.status for response in responses] == [201, 201]
-        replies = connector.texts(chat.conversation_id)[seen:]
+        replies = app.connector.texts(chat.conversation_id)[seen:]
     filed = messages_with_reference(replies)
     assert len(filed) == 1, replies
     if delivery != "double-tapped":
@@ -126,16 +114,16 @@ async def test_a_repeated_confirmation_files_one_order(
 
 async def test_answers_posted_at_once_are_all_kept(database_url: str, tmp_path: Path) -> None:
     settings = app_settings(database_url, tmp_path)
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        chat = Chat(session, url, connector)
+    async with chatting(settings) as app:
+        chat = app.chat()
         await chat.say("beställ")
         prerequisites = [chat.post(chat.activity("ja")) for _ in range(3)]
         assert [response.status for response in await asyncio.gather(*prerequisites)] == [201] * 3
-        assert texts.ASK_UNIT in connector.texts(chat.conversation_id)[-1]
+        assert texts.ASK_UNIT in app.connector.texts(chat.conversation_id)[-1]
         # Unit and name both read as free text, so whichever the bot takes first, both must land.
         unit_and_name = [chat.post(chat.activity(answer)) for answer in ("Hemtjänst Ryd", "Karin Andersson")]
         assert [response.status for response in await asyncio.gather(*unit_and_name)] == [201] * 2
-        assert texts.ASK_ORDERER_PHONE in connector.texts(chat.conversation_id)[-1]
+        assert texts.ASK_ORDERER_PHONE in app.connector.texts(chat.conversation_id)[-1]
         async with order_service(settings) as orders:
             draft = await orders.load_draft(chat.user_id)
         assert draft is not None
@@ -154,8 +142,8 @@ async def test_parallel_orders_get_distinct_consecutive_references(database_url:
         "staff-1": [*ANSWERS, "ja"],
         "staff-2": [*answers_with("personnummer", f"{other_pnr[:8]}-{other_pnr[8:]}"), "ja"],
     }
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        chats = [Chat(session, url, connector, user_id=user) for user in orders_by]
+    async with chatting(settings) as app:
+        chats = [app.chat(user) for user in orders_by]
         replies = await asyncio.gather(*(chat.say_all(*orders_by[chat.user_id]) for chat in chats))
     references = [REFERENCE.search(last[-1]) for last in replies]
     assert all(references), replies

@@ -16,14 +16,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
 from aiohttp.test_utils import unused_port
 
 from bot import log_privacy
 from bot.notifications import LOCAL_TIME
+from tests.support.chatting import chatting
 from tests.support.http_helpers import PNR, answers_with, app_database
 from tests.support.stored_data import sqlite_files
-from tests.support.team import ANNA, STAFF, Line, RefusingConnector, team_settings
+from tests.support.team import ANNA, STAFF, team_settings
 from tests.support.webchat_server import running_webchat_app
 
 PORTKOD = "73914A26"
@@ -75,13 +75,8 @@ async def test_a_reviewer_finds_no_personal_data_in_the_database_files_the_logs_
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'review.db'}"
     settings = team_settings(database_url, tmp_path, host=LOOPBACK, port=unused_port())
     order = [*answers_with("portkod", PORTKOD), "ja"]
-    async with (
-        RefusingConnector() as connector,
-        ClientSession() as session,
-        running_webchat_app(settings) as url,
-    ):
-        line = Line(session, url, connector)
-        team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
+    async with chatting(settings, serve=running_webchat_app) as app:
+        team, staff = app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
         await team.say("registrera teamkanal")
         reference = await staff.file_order(order)
         await team.wait_for(reference)
@@ -94,15 +89,15 @@ async def test_a_reviewer_finds_no_personal_data_in_the_database_files_the_logs_
         assert reference in (await staff.say(f"status {PNR[:8]}-{PNR[8:]}"))[-1]
         shown = await team.say(f"visa {reference}")
         for command in ("inventarie", "logg"):
-            async with session.get(LINK.findall((await team.say(command))[-1])[0]) as download:
+            async with app.http.get(LINK.findall((await team.say(command))[-1])[0]) as download:
                 assert download.status == 200
         stored_while_running = b"".join(path.read_bytes() for path in sqlite_files(database_url))
 
     # What the channel carried beyond the orderer's own entries: the team channel's posts and the
     # orderer's notifications and status answers. The team sees the portkod on `visa`, and only there.
-    filed_at = next(n for n, said in enumerate(connector.texts("staff-chat")) if reference in said)
-    after_filing = connector.received["staff-chat"][filed_at + 1 :]
-    team_posts = connector.received["team-channel"]
+    filed_at = next(n for n, said in enumerate(app.connector.texts("staff-chat")) if reference in said)
+    after_filing = app.connector.received["staff-chat"][filed_at + 1 :]
+    team_posts = app.connector.received["team-channel"]
     revealing = [activity for activity in team_posts if PORTKOD in json.dumps(activity, ensure_ascii=False)]
     assert len(revealing) == 1 and f"{PNR[:8]}-{PNR[8:]}" in shown[0]
     others = [activity for activity in [*team_posts, *after_filing] if activity not in revealing]

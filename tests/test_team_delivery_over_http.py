@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aiohttp import ClientSession
-
 from bot import texts
-from tests.support.app_server import running_app
+from tests.support.chatting import chatting
 from tests.support.http_helpers import stored_conversation
 from tests.support.team import (
     ANNA,
     STAFF,
-    Line,
-    RefusingConnector,
     next_week,
     team_settings,
     told,
@@ -29,20 +25,18 @@ async def test_notifications_arrive_after_a_restart_between_filing_and_handling(
     database_url: str, tmp_path: Path
 ) -> None:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session:
-        async with running_app(settings) as url:
-            line = Line(session, url, connector)
-            await line.chat(ANNA, "team-channel").say("registrera teamkanal")
-            connector.refuse["team-channel"] = 503  # the team's notice is still waiting when the app stops
-            reference = await line.chat(STAFF, "staff-chat").file_order()
-            await wait_until(lambda: connector.refused["team-channel"] > 0, lambda: connector.refused)
+    async with chatting(settings) as app:
+        connector, team, staff = app.connector, app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
+        await team.say("registrera teamkanal")
+        connector.refuse["team-channel"] = 503  # the team's notice is still waiting when the app stops
+        reference = await staff.file_order()
+        await wait_until(lambda: connector.refused["team-channel"] > 0, lambda: connector.refused)
+        await app.stop()
         del connector.refuse["team-channel"]
-        async with running_app(settings) as url:
-            line = Line(session, url, connector)
-            team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
-            await team.wait_for(reference)
-            await team.say(f"ta {reference}")
-            told = await staff.wait_for(RECEIVED)
+        await app.start()  # a new app on the same database and data dir
+        await team.wait_for(reference)
+        await team.say(f"ta {reference}")
+        told = await staff.wait_for(RECEIVED)
     assert sum(FILED_NOTICE in text for text in team.texts()) == 1
     assert told[-1].startswith(RECEIVED) and reference in told[-1]
 
@@ -52,9 +46,8 @@ async def test_notices_held_up_by_a_connector_outage_arrive_once_and_in_order_af
 ) -> None:
     settings = team_settings(database_url, tmp_path)
     booked = next_week()
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        line = Line(session, url, connector)
-        team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
+    async with chatting(settings) as app:
+        connector, team, staff = app.connector, app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
         reference = await staff.file_order()
         connector.refuse["staff-chat"] = 503
         await team.say(f"ta {reference}")
@@ -78,16 +71,15 @@ async def test_an_orderer_who_removed_the_bot_is_marked_unreachable_and_the_team
     database_url: str, tmp_path: Path
 ) -> None:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        line = Line(session, url, connector)
-        team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
+    async with chatting(settings) as app:
+        team, staff = app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
         await team.say("registrera teamkanal")
         reference = await staff.file_order()
-        connector.refuse["staff-chat"] = 403
+        app.connector.refuse["staff-chat"] = 403
         await team.say(f"ta {reference}")
         told = await team.wait_for(texts.NOTIFY_TEAM_UNREACHABLE.split("{")[0])
     assert told[-1] == texts.NOTIFY_TEAM_UNREACHABLE.format(reference=reference, unit="Hemtjänst Ryd")
-    assert connector.refused["staff-chat"] == 1  # not retried
+    assert app.connector.refused["staff-chat"] == 1  # not retried
     stored = await stored_conversation(settings, "staff-chat")
     assert stored is not None and stored["unreachable"] is True
 
@@ -96,9 +88,8 @@ async def test_a_notice_arriving_mid_order_does_not_disturb_that_order(
     database_url: str, tmp_path: Path
 ) -> None:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        line = Line(session, url, connector)
-        team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
+    async with chatting(settings) as app:
+        team, staff = app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
         reference = await staff.file_order()
         asked = await staff.say_all("beställ", "ja", "ja", "ja")  # the orderer is remembered from the first
         await team.say(f"ta {reference}")

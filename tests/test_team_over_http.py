@@ -6,12 +6,10 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
-from aiohttp import ClientSession
-
 from bot import texts
 from bot.audit import AuditAction
 from bot.notifications import LOCAL_TIME
-from tests.support.app_server import running_app
+from tests.support.chatting import chatting
 from tests.support.http_helpers import PNR, app_database, order_service, stored_conversation
 from tests.support.team import (
     ANNA,
@@ -19,8 +17,6 @@ from tests.support.team import (
     BRUKARE,
     PORTKOD,
     STAFF,
-    Line,
-    RefusingConnector,
     next_week,
     queued_for,
     team_settings,
@@ -44,9 +40,8 @@ async def test_an_order_goes_from_filing_to_återkoppling_and_the_orderer_hears_
 ) -> None:
     settings = team_settings(database_url, tmp_path)
     booked = next_week()
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        line = Line(session, url, connector)
-        team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
+    async with chatting(settings) as app:
+        team, staff = app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
         assert await team.say(f"{MENTION} Registrera teamkanal", entities=[MENTION_ENTITY]) == [
             texts.TEAM_CHANNEL_REGISTERED
         ]
@@ -89,9 +84,8 @@ async def test_a_cancelled_order_leaves_the_open_list_and_the_orderer_hears_why(
     database_url: str, tmp_path: Path
 ) -> None:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        line = Line(session, url, connector)
-        team, first, second = line.chat(ANNA), line.chat(STAFF), line.chat(OUTSIDER)
+    async with chatting(settings) as app:
+        team, first, second = app.chat(ANNA), app.chat(STAFF), app.chat(OUTSIDER)
         kept, cancelled = await first.file_order(), await second.file_order()
         await team.say(f"ta {kept}")
         listed = (await team.say("ärenden"))[0]
@@ -115,10 +109,9 @@ async def test_a_cancelled_order_leaves_the_open_list_and_the_orderer_hears_why(
 
 async def test_refusals_answer_clearly_and_change_nothing(database_url: str, tmp_path: Path) -> None:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        line = Line(session, url, connector)
+    async with chatting(settings) as app:
         anna, bo, staff, outsider = (
-            line.chat(ANNA), line.chat(BO), line.chat(STAFF, "staff-chat"), line.chat(OUTSIDER, "outsider")
+            app.chat(ANNA), app.chat(BO), app.chat(STAFF, "staff-chat"), app.chat(OUTSIDER, "outsider")
         )  # fmt: skip
         reference = await staff.file_order()
         from_outsider = [
@@ -170,9 +163,8 @@ async def test_two_members_taking_at_once_one_wins_and_the_other_is_told(
     database_url: str, tmp_path: Path
 ) -> None:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        line = Line(session, url, connector)
-        anna, bo, staff = line.chat(ANNA, "anna-chat"), line.chat(BO, "bo-chat"), line.chat(STAFF, "staff")
+    async with chatting(settings) as app:
+        anna, bo, staff = app.chat(ANNA, "anna-chat"), app.chat(BO, "bo-chat"), app.chat(STAFF, "staff")
         reference = await staff.file_order()
         answers = await asyncio.gather(anna.say(f"ta {reference}"), bo.say(f"ta {reference}"))
         await staff.wait_for(texts.NOTIFY_ORDERER_RECEIVED.split("{")[0])
@@ -194,9 +186,8 @@ async def test_two_members_taking_at_once_one_wins_and_the_other_is_told(
 
 async def test_visa_shows_everything_to_the_team_and_is_audited(database_url: str, tmp_path: Path) -> None:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        line = Line(session, url, connector)
-        team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
+    async with chatting(settings) as app:
+        team, staff = app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
         reference = await staff.file_order()
         refused = await staff.say(f"visa {reference}")
         shown = await team.say(f"Visa {reference.lower()}")

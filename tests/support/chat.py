@@ -11,6 +11,7 @@ from aiohttp import ClientResponse, ClientSession
 from tests.support.connector import LoopbackConnector
 
 _activity_ids = itertools.count(1)
+DISPLAY_NAME = "Personal"  # the name a chat's user goes by unless the test names them
 
 
 class Chat:
@@ -36,7 +37,7 @@ class Chat:
             "id": f"act-{next(_activity_ids)}",
             "channelId": "emulator",
             "serviceUrl": self.connector.url,
-            "from": {"id": self.user_id, "name": "Personal"},
+            "from": {"id": self.user_id, "name": DISPLAY_NAME},
             "recipient": {"id": "bot", "name": "Trygghetslarm-boten"},
             "conversation": {"id": self.conversation_id},
             "locale": "sv-SE",

@@ -18,7 +18,7 @@ from bot.domain import Order
 from bot.settings import Settings
 from tests.support.app_server import app_settings, running_app
 from tests.support.http_helpers import order_service
-from tests.support.rest_desk import DESK_TOKEN, RestDeskServer
+from tests.support.rest_desk import RestDeskServer
 from tests.test_handling import queued_texts
 from tests.test_orders import complete_draft
 
@@ -85,14 +85,7 @@ class DeskSide:
 async def desk_side(database_url: str, data_dir: Path, **overrides: object) -> AsyncIterator[DeskSide]:
     """The app with TICKET_SYSTEM=rest, a REST desk for its tickets and the webhook secret set."""
     async with RestDeskServer() as desk:
-        settings = app_settings(
-            database_url,
-            data_dir,
-            ticket_system="rest",
-            lindesk_rest_url=desk.url,
-            lindesk_rest_token=DESK_TOKEN,
-            lindesk_webhook_secret=SECRET,
-            **overrides,
-        )
+        values = desk.app_values() | {"lindesk_webhook_secret": SECRET}
+        settings = app_settings(database_url, data_dir, **(values | overrides))
         async with ClientSession() as session, running_app(settings) as url:
             yield DeskSide(session, url, settings, desk)

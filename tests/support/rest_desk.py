@@ -49,14 +49,14 @@ class RestDeskServer:
     def url(self) -> str:
         return str(self.server.make_url("/api/tickets"))
 
+    def app_values(self) -> dict[str, object]:
+        """The settings that make the app file its tickets with this desk (TICKET_SYSTEM=rest)."""
+        return {"ticket_system": "rest", "lindesk_rest_url": self.url, "lindesk_rest_token": DESK_TOKEN}
+
     def settings(self, **overrides: object) -> Settings:
         """The app's settings for TICKET_SYSTEM=rest with this desk."""
-        values = {
-            "lindesk_rest_url": self.url,
-            "lindesk_rest_token": DESK_TOKEN,
-            "lindesk_timeout_seconds": 2.0,
-        }
-        return Settings(_env_file=None, ticket_system="rest", **(values | overrides))  # type: ignore[arg-type]
+        values = self.app_values() | {"lindesk_timeout_seconds": 2.0}
+        return Settings(_env_file=None, **(values | overrides))  # type: ignore[arg-type]
 
     def client(self, **overrides: object) -> RestDesk:
         """The app's REST desk adapter, pointed at this desk."""

@@ -18,7 +18,7 @@ from bot.notifications import LOCAL_TIME
 from bot.settings import Settings
 from bot.store import tables
 from tests.support.app_server import app_settings
-from tests.support.chat import Chat
+from tests.support.chat import DISPLAY_NAME, Chat
 from tests.support.connector import LoopbackConnector
 from tests.support.http_helpers import answers_with, app_database, reference_in
 
@@ -45,7 +45,7 @@ def team_settings(database_url: str, data_dir: Path, **overrides: object) -> Set
 class NamedChat(Chat):
     """A chat whose user has a display name, as Teams sends it."""
 
-    def __init__(self, *args: Any, name: str = "Personal", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, name: str = DISPLAY_NAME, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.name = name
 
