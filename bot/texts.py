@@ -266,6 +266,16 @@ NOTIFY_TEAM_TICKET_FAILED = (
     "Lägg in det i Lindesk för hand. Skriv **visa {reference}** för uppgifterna."
 )
 
+RESENT = (
+    "**{reference}** skickas till Lindesk en gång till, som samma ärende med samma referens. "
+    "Tar Lindesk inte emot det nu heller får teamet besked igen."
+)
+RESEND_NO_TICKET = "{reference} skickas inte till Lindesk, så det finns inget att skicka om."
+RESEND_NOT_REFUSED = (
+    "{reference} behöver inte skickas om ({label}: {state}). "
+    "Bara ett ärende som Lindesk inte tog emot kan skickas om."
+)
+
 
 # --- Välfärdsteknikteamet in chat: team commands, booking times, the inventory list ------------
 
@@ -279,6 +289,7 @@ TEAM_HELP = """Välfärdsteknikteamets kommandon:
 - **klar VT-2026-0042** och **installerat**, **registrerat**, **inventarie larm A123 lås L456** eller **information**
 - **avsluta VT-2026-0042** och din återkoppling: när allt är avbockat
 - **makulera VT-2026-0042** och orsaken
+- **skicka om VT-2026-0042**: skickar ett ärende som Lindesk inte tog emot en gång till, med samma referens
 - **inventarie**: inventarielistan, och en länk till den som CSV-fil
 - **registrera teamkanal**: den här konversationen får aviseringar om nya beställningar
 - **logg** eller **logg 2026-11-01**: länk till loggen över vem som har sett och ändrat ärenden"""

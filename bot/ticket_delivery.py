@@ -49,7 +49,7 @@ class TicketDelivery:
         order = await _record_ticket(uow, item.reference, DeskTicket(state=TicketState.FAILED), now)
         if order is not None:
             text = texts.NOTIFY_TEAM_TICKET_FAILED.format(reference=order.reference, unit=order.orderer.unit)
-            key = f"ticket-failed:{item.id}"
+            key = f"ticket-failed:{item.id}:{order.version}"  # a re-sent ticket refused again is told again
             await notifications.to_team(uow, key, Message(text=text), order.reference, now)
 
     async def _record(self, reference: str, ticket: DeskTicket) -> None:

@@ -77,6 +77,22 @@ class OutboxRepository(_Repository):
     async def dead(self, item_id: int, error: str) -> None:
         await self._set(item_id, state=OutboxState.DEAD.value, last_error=error[:200])
 
+    async def requeue_dead(self, channel: OutboxChannel, reference: str, now: datetime) -> list[str]:
+        """Put `reference`'s dead rows of `channel` back in the queue, due now; their last errors.
+
+        The rows keep their dedupe key and message (so the same delivery is tried again) and their last
+        error until the next try. Only rows still dead change, so of two callers at once one re-queues.
+        """
+        statement = (
+            update(outbox)
+            .where(outbox.c.channel == channel.value)
+            .where(outbox.c.reference == reference)
+            .where(outbox.c.state == OutboxState.DEAD.value)
+            .values(state=OutboxState.PENDING.value, attempts=0, next_attempt_at=now)
+            .returning(outbox.c.last_error)
+        )
+        return list((await self.conn.scalars(statement)).all())
+
     async def _set(self, item_id: int, **values: object) -> None:
         await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
 

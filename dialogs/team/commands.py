@@ -23,6 +23,7 @@ class Verb(Enum):
     TICK = "klar"
     CLOSE = "avsluta"
     CANCEL = "makulera"
+    RESEND = "skicka om"
 
 
 # Whole messages, without a reference.
@@ -48,6 +49,8 @@ BEFORE_REFERENCE = {
     "klart": Verb.TICK,
     "avsluta": Verb.CLOSE,
     "makulera": Verb.CANCEL,
+    "skicka om": Verb.RESEND,
+    "skicka igen": Verb.RESEND,
 }
 MIN_TYPO_LENGTH = 4  # shorter words must be spelt exactly: 'ta' is not 'ja'
 
@@ -77,8 +80,12 @@ def _without_reference(folded: str) -> TeamCommand | None:
     alone = _closest(folded, ALONE)
     if alone is not None:
         return TeamCommand(alone)
-    first = folded.split(" ", 1)[0]
-    return TeamCommand(BEFORE_REFERENCE[first]) if first in BEFORE_REFERENCE else None
+    verb = next((verb for words, verb in BEFORE_REFERENCE.items() if _starts_with(folded, words)), None)
+    return None if verb is None else TeamCommand(verb)
+
+
+def _starts_with(folded: str, words: str) -> bool:
+    return folded == words or folded.startswith(f"{words} ")
 
 
 def _closest(folded: str, words: dict[str, Verb]) -> Verb | None:

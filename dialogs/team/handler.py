@@ -15,6 +15,7 @@ from bot.domain import OPEN_STATES, Booking, ChecklistItem, TeamMember
 from bot.handling import HandlingService
 from bot.inventory import listed_orders
 from bot.orders import Clock, OrderService
+from bot.ticket_resend import TicketResend
 from bot.when import BadTime, parse_when
 from bot.workflow import NotAllowed
 from dialogs.messages import with_card
@@ -31,7 +32,9 @@ from dialogs.team.commands import (
 from dialogs.users import user_id
 
 Action = Callable[[TurnContext, TeamCommand, TeamMember], Awaitable[None]]
-NEEDS_REFERENCE = frozenset({Verb.SHOW, Verb.TAKE, Verb.BOOK, Verb.TICK, Verb.CLOSE, Verb.CANCEL})
+NEEDS_REFERENCE = frozenset(
+    {Verb.SHOW, Verb.TAKE, Verb.BOOK, Verb.TICK, Verb.CLOSE, Verb.CANCEL, Verb.RESEND}
+)
 
 
 class DownloadLinks:
@@ -57,6 +60,7 @@ class TeamHandler:
         self.orders = orders
         self.handling = handling
         self.policy: AccessPolicy = handling.policy
+        self.tickets = TicketResend(handling.database, handling.policy, clock)
         self.directory = directory
         self.audit = audit
         self.downloads = downloads
@@ -72,6 +76,7 @@ class TeamHandler:
             Verb.TICK: self._tick,
             Verb.CLOSE: self._close,
             Verb.CANCEL: self._cancel,
+            Verb.RESEND: self._resend,
         }
 
     async def try_handle(self, context: TurnContext, text: str, in_dialog: bool) -> bool:
@@ -167,6 +172,10 @@ class TeamHandler:
     async def _cancel(self, context: TurnContext, command: TeamCommand, member: TeamMember) -> None:
         order = await self.handling.cancel(command.reference, member, command.argument)
         await context.send_activity(texts.CANCELLED_REPLY.format(reference=order.reference))
+
+    async def _resend(self, context: TurnContext, command: TeamCommand, member: TeamMember) -> None:
+        order = await self.tickets.resend(command.reference, member)
+        await context.send_activity(texts.RESENT.format(reference=order.reference))
 
 
 def _incomplete(command: TeamCommand) -> bool:
