@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import suppress
@@ -77,7 +78,7 @@ async def create_app(settings: Settings) -> web.Application:
         conversation_state,
         orders,
         directory,
-        OrderDialog(orders, load_categories(), utc_now),
+        OrderDialog(orders, conversation_state, load_categories(), utc_now),
         handlers=[audit_handler, team, StatusHandler(status, conversation_state)],  # team's before it
     )
     bot = TurnGuard(alarm_bot, RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst))
@@ -93,6 +94,7 @@ async def create_app(settings: Settings) -> web.Application:
     app.router.add_get(INVENTORY_PATH, download.handle)
     app.router.add_get(AUDIT_PATH, audit_download.handle)
     app.router.add_get("/healthz", _healthy)
+    app.on_startup.append(_freeze_startup_objects)
     app.on_cleanup.append(lambda _app: adapter.close())
     app.on_cleanup.append(lambda _app: engine.dispose())
     return app
@@ -158,6 +160,13 @@ def _in_background(worker: _Background) -> Callable[[web.Application], AsyncIter
             await asyncio.wait_for(task, SHUTDOWN_GRACE_SECONDS)
 
     return run
+
+
+async def _freeze_startup_objects(_app: web.Application) -> None:
+    """What exists at start (modules, clients, the bot) lives as long as the process: keep it out of
+    the garbage collector's full passes, which otherwise walk it all and pause turns for up to 150 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _healthy(_request: web.Request) -> web.Response:

@@ -14,12 +14,14 @@ from botbuilder.schema import Activity, ActivityTypes, ConversationReference, Re
 from botframework.connector import Channels
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 from msrest.authentication import Authentication
+from sqlalchemy.exc import DBAPIError
 
 from adapters.channel_auth import BotConfiguration
 from adapters.connector_client import ChannelClient, ChannelError
 from adapters.reused_clients import ReusingAuthentication
 from bot import texts
 from bot.settings import Settings
+from bot.store.db import ConnectionLost
 from bot.store.state_storage import StorageConflict
 
 log = logging.getLogger(__name__)
@@ -29,14 +31,16 @@ HELD_REPLIES = "trygghetslarm.held_replies"
 RETRYABLE = "trygghetslarm.retryable"
 Logic = Callable[[TurnContext], Awaitable[None]]
 UNDELIVERED = (ChannelError, ClientError, TimeoutError)  # the channel refused a reply, or was not reached
+RERUN_ON = (StorageConflict, ConnectionLost, DBAPIError)  # see _worth_rerunning
 
 
 class ChannelAdapter(CloudAdapter):
     """CloudAdapter whose outgoing calls go through one shared ChannelClient.
 
     A turn's replies are held until the turn has ended (and saved its state), then sent; when the
-    state was saved by another turn in between (StorageConflict, e.g. on another instance), the turn
-    runs again on the fresh state and only the replies of the run that counted are sent.
+    state was saved by another turn in between (StorageConflict, e.g. on another instance), or the
+    database connection broke before the state was saved, the turn runs again on the stored state
+    and only the replies of the run that counted are sent.
     """
 
     def __init__(self, authentication: BotFrameworkAuthentication, client: ChannelClient) -> None:
@@ -104,10 +108,10 @@ class ChannelAdapter(CloudAdapter):
             turn.turn_state[RETRYABLE] = attempt < MAX_ATTEMPTS
             try:
                 await super().run_pipeline(turn, callback)
-            except StorageConflict:
-                if attempt == MAX_ATTEMPTS:
+            except RERUN_ON as error:
+                if attempt == MAX_ATTEMPTS or not _worth_rerunning(error):
                     raise
-                log.info("conversation saved by another turn meanwhile: running the turn again")
+                log.info("running the turn again: %s", _rerun_reason(error))
                 continue
             finally:
                 del turn.turn_state[HELD_REPLIES]
@@ -153,7 +157,7 @@ def create_adapter(settings: Settings) -> ChannelAdapter:
 
 
 async def _apologise(turn_context: TurnContext, error: Exception) -> None:
-    if isinstance(error, StorageConflict) and turn_context.turn_state.get(RETRYABLE):
+    if isinstance(error, RERUN_ON) and _worth_rerunning(error) and turn_context.turn_state.get(RETRYABLE):
         raise error  # ChannelAdapter runs the turn again
     # The exception's message may quote what the user typed: log its type and place only.
     frame = error.__traceback__
@@ -165,6 +169,19 @@ async def _apologise(turn_context: TurnContext, error: Exception) -> None:
     if held:
         held.clear()  # the failed turn saved no state, so its half answer is not sent either
     await turn_context.send_activity(texts.APOLOGY)
+
+
+def _worth_rerunning(error: Exception) -> bool:
+    """A turn whose state was not saved can run again: another turn saved first, or the connection broke."""
+    if isinstance(error, DBAPIError):  # SQLAlchemy met the broken connection (and dropped the pool's)
+        return error.connection_invalidated
+    return True
+
+
+def _rerun_reason(error: Exception) -> str:
+    if isinstance(error, StorageConflict):
+        return "the conversation was saved by another turn meanwhile"
+    return "the database connection broke"
 
 
 def _fresh(context: TurnContext, turn_state: dict[str, object]) -> TurnContext:

@@ -22,6 +22,7 @@ from bot.cards import contacts_text
 from bot.categories import Categories
 from bot.drafts import ContactDraft, OrderDraft
 from bot.orders import OrderService
+from bot.store.state_storage import OncePerTurnConversationState
 from bot.words import yes_or_no
 from dialogs import access, brukare, category, contacts, orderer, prerequisites, summary
 from dialogs.answer_prompt import AnswerPrompt
@@ -38,11 +39,22 @@ CONFIRMING_CANCEL = "confirming_cancel"
 
 
 class OrderDialog(ComponentDialog):
-    """Fills an OrderDraft question by question, saving it after every answer, then files it."""
+    """Fills an OrderDraft question by question, saving it after every answer, then files it.
 
-    def __init__(self, orders: OrderService, categories: Categories, clock: Callable[[], datetime]) -> None:
+    The draft is saved with the turn's state (one write per turn, both or neither).
+    """
+
+    def __init__(
+        self,
+        orders: OrderService,
+        state: OncePerTurnConversationState,
+        categories: Categories,
+        clock: Callable[[], datetime],
+    ) -> None:
         super().__init__(ORDER_ID)
         self.orders = orders
+        self.state = state  # saves the draft after every answer, with the turn's state
+        self.clock = clock
         order_questions = self._questions(categories, clock)
         contact_questions = contacts.contact_questions()
         self.add_dialog(WaterfallDialog(f"{ORDER_ID}.steps", [self._fill_step, self._finish_step]))
@@ -91,12 +103,13 @@ class OrderDialog(ComponentDialog):
             return await step.end_dialog()
         draft = OrderDraft.model_validate(step.result)
         order = await self.orders.file(draft, step.context.activity.conversation.id)
+        self.state.unstage_draft(step.context)  # filing removed the draft: keep it removed
         who = contacts_text(order.details.contacts, order.orderer)
         await step.context.send_activity(texts.FILED.format(reference=order.reference, contacts=who))
         return await step.end_dialog(order.reference)
 
-    async def _save_draft(self, _context: TurnContext, draft: BaseModel) -> None:
-        await self.orders.save_draft(OrderDraft.model_validate(draft.model_dump()))
+    async def _save_draft(self, context: TurnContext, draft: BaseModel) -> None:
+        self.state.stage_draft(context, OrderDraft.model_validate(draft.model_dump()), self.clock())
 
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         state = inner_dc.parent.active_dialog.state
@@ -134,6 +147,7 @@ class OrderDialog(ComponentDialog):
         del state[CONFIRMING_CANCEL]
         if answer:
             await self.orders.discard_draft(user_id(context))
+            self.state.unstage_draft(context)
             await context.send_activity(texts.CANCELLED)
             return await inner_dc.cancel_all_dialogs()
         await context.send_activity(texts.NOT_CANCELLED)

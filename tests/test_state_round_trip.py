@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import subprocess
 from collections.abc import AsyncIterator
+from typing import Any
 
 import jsonpickle
 import pytest
@@ -15,6 +16,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from cryptography.fernet import Fernet
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import await_only
 
 from bot.crypto import Vault
 from bot.store.db import create_engine
@@ -32,15 +34,23 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-def _bot_state_statements(engine: AsyncEngine) -> list[str]:
-    """Every statement on the bot_state table from now on, by its first word."""
+async def _bot_state_statements(engine: AsyncEngine) -> list[str]:
+    """Every statement on the bot_state table from now on, by its first word, as the driver ran it."""
     seen: list[str] = []
 
-    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+    def note(statement: str) -> None:
         if "bot_state" in statement:
             seen.append(statement.split()[0].upper())
 
-    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    def listen(_dbapi_connection: object, record: Any) -> None:
+        driver = record.driver_connection
+        if engine.dialect.name == "postgresql":
+            driver.add_query_logger(lambda logged: note(logged.query))
+        else:
+            await_only(driver.set_trace_callback(note))
+
+    await engine.dispose()  # every connection from now on is a new one, and listened to
+    event.listen(engine.sync_engine, "connect", listen)
     return seen
 
 
@@ -57,7 +67,7 @@ async def test_a_turn_reads_its_state_once_and_writes_it_once(engine: AsyncEngin
         await state.save_changes(context)
 
     adapter = TestAdapter(turn)
-    statements = _bot_state_statements(engine)
+    statements = await _bot_state_statements(engine)
     await adapter.send("ja")
     first_turn = list(statements)
     statements.clear()

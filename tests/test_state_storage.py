@@ -24,13 +24,17 @@ from botbuilder.dialogs import (
 )
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 from cryptography.fernet import Fernet
-from sqlalchemy import event, select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.crypto import ConfigurationError, Vault
-from bot.store.db import create_engine, metadata
-from bot.store.state_storage import SqlStorage, StorageConflict, bot_state
+from bot.drafts import OrderDraft
+from bot.store import tables
+from bot.store.codec import PayloadCodec
+from bot.store.db import ConnectionLost, create_engine, metadata
+from bot.store.state_storage import SqlStorage, StagedDraft, StorageConflict, bot_state
+from bot.store.unit_of_work import Database
 
 # From testdata/testpersonnummer.txt (Skatteverket's test numbers) and PTS's fictional series.
 PERSONNUMMER = "194605076654"
@@ -41,6 +45,9 @@ ASK_NAME = "Vad heter brukaren?"
 ASK_PHONE = "Vilket telefonnummer har brukaren?"
 ORDER_CONVERSATION = "order-conversation"
 ORDER_CONVERSATION_KEY = f"test/conversations/{ORDER_CONVERSATION}"
+TERMINATE_OTHER_SESSIONS = """
+    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()"""
 RACERS = 8
 
 
@@ -53,7 +60,7 @@ def vault() -> Vault:
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all, tables=[bot_state])
+        await conn.run_sync(metadata.create_all, tables=[bot_state, tables.drafts])
     yield engine
     await engine.dispose()
 
@@ -251,26 +258,75 @@ async def test_a_batch_of_keys(storage: SqlStorage) -> None:
     assert await storage.read(["batch1", "batch2", "batch3"]) == {}
 
 
-async def test_one_query_per_read_and_one_transaction_per_write(
-    engine: AsyncEngine, storage: SqlStorage
+# --- a draft saved with the turn's state --------------------------------------------------
+
+
+async def stored_draft(engine: AsyncEngine, vault: Vault, user_id: str) -> OrderDraft | None:
+    async with Database(engine, PayloadCodec(vault)).transaction() as uow:
+        return await uow.drafts.get(user_id)
+
+
+def staged(user_id: str, name: str, at: datetime | None = None) -> StagedDraft:
+    draft = OrderDraft(user_id=user_id, brukare_name=name)
+    return StagedDraft(draft, at or datetime.now(UTC))
+
+
+async def test_a_staged_draft_is_saved_with_the_state(
+    engine: AsyncEngine, storage: SqlStorage, vault: Vault
 ) -> None:
-    keys = ["one", "two", "three"]
-    statements: list[str] = []
-    commits: list[object] = []
+    await storage.write({"conversation": {"step": 1}}, staged("staff-1", NAME))
+    item = await read_one(storage, "conversation")
+    item["step"] = 2
+    await storage.write({"conversation": item}, staged("staff-1", "Karin Andersson"))
 
-    def on_execute(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
-        if "bot_state" in statement:
-            statements.append(statement)
+    draft = await stored_draft(engine, vault, "staff-1")
+    assert draft is not None and draft.brukare_name == "Karin Andersson"
+    assert (await read_one(storage, "conversation"))["step"] == 2
 
-    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
-    event.listen(engine.sync_engine, "commit", commits.append)
 
-    await storage.write({key: {"key": key} for key in keys})
-    assert (len(statements), len(commits)) == (len(keys), 1)
+@pytest.mark.parametrize("keys", [["conversation"], ["conversation", "other"]])
+async def test_a_conflicting_write_saves_no_draft_either(
+    engine: AsyncEngine, storage: SqlStorage, vault: Vault, keys: list[str]
+) -> None:
+    await storage.write({key: {"step": 1} for key in keys}, staged("staff-1", NAME))
+    stale = {key: await read_one(storage, key) for key in keys}
+    await storage.write({"conversation": {**stale["conversation"]}})  # another turn saved first
 
-    statements.clear()
-    assert set(await storage.read([*keys, "missing"])) == set(keys)
-    assert len(statements) == 1
+    for item in stale.values():
+        item["step"] = 2
+    with pytest.raises(StorageConflict):
+        await storage.write(stale, staged("staff-1", "Karin Andersson"))
+
+    draft = await stored_draft(engine, vault, "staff-1")
+    assert draft is not None and draft.brukare_name == NAME
+    assert [(await read_one(storage, key))["step"] for key in keys] == [1] * len(keys)
+
+
+async def test_a_draft_saved_with_the_state_ages_like_any_draft(
+    engine: AsyncEngine, storage: SqlStorage, vault: Vault
+) -> None:
+    now = datetime.now(UTC)
+    await storage.write({"old": {}}, staged("staff-old", NAME, now - timedelta(days=40)))
+    await storage.write({"new": {}}, staged("staff-new", NAME, now - timedelta(days=1)))
+
+    async with Database(engine, PayloadCodec(vault)).transaction() as uow:
+        assert await uow.retention.delete_drafts(now - timedelta(days=30)) == 1
+    assert await stored_draft(engine, vault, "staff-old") is None
+    assert await stored_draft(engine, vault, "staff-new") is not None
+
+
+async def test_a_broken_connection_is_dropped_and_the_next_read_works(
+    engine: AsyncEngine, storage: SqlStorage, new_engine: Callable[[], AsyncEngine]
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite connections do not break")
+    await storage.write({"conversation": {"step": 1}})
+    async with new_engine().connect() as admin:  # as a server restart would: every session ends
+        await admin.execute(text(TERMINATE_OTHER_SESSIONS))
+
+    with pytest.raises(ConnectionLost):
+        await storage.read(["conversation"])
+    assert (await read_one(storage, "conversation"))["step"] == 1
 
 
 # --- encryption at rest ------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +26,58 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+# Connections kept open per instance, and opened beyond that at peaks (closed again after use). Every
+# turn takes one for two short statements; a pool smaller than the turns in flight opens and closes
+# connections all the time, which costs more than the turns themselves.
+POOL_SIZE = 20
+POOL_OVERFLOW = 10
+
+
+class ConnectionLost(Exception):
+    """The database connection broke (a server restart, a killed session): the work may be tried again."""
+
+
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine; SQLite gets its folder created, WAL, a busy timeout and foreign keys."""
+    """An async engine; SQLite gets its folder created, WAL, a busy timeout and foreign keys.
+
+    PostgreSQL connections are not pinged before each use (that is a round trip per checkout, a
+    third of a turn's): a connection found broken is thrown away with the pool's idle ones, and
+    the turn that met it runs again (adapters/channel.py).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        return create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": 30})
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     return engine
+
+
+@asynccontextmanager
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """The driver's own connection (asyncpg's or aiosqlite's) from the engine's pool, for the hot path.
+
+    When it turns out broken, it and the pool's idle connections are dropped, as SQLAlchemy does on
+    a disconnect it meets itself (after a server restart they are all dead), and ConnectionLost is
+    raised.
+    """
+    async with engine.connect() as conn:
+        driver = (await conn.get_raw_connection()).driver_connection
+        try:
+            yield driver
+        except Exception as error:
+            if not _is_closed(driver):
+                raise
+            await conn.invalidate(error)
+            await engine.dispose()
+            raise ConnectionLost from error
+
+
+def _is_closed(driver: Any) -> bool:
+    is_closed = getattr(driver, "is_closed", None)  # asyncpg's; SQLite connections do not break so
+    return callable(is_closed) and bool(is_closed())
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

@@ -3,48 +3,35 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from botbuilder.core import ConversationState, Storage, TurnContext
 from botbuilder.core.bot_state import CachedBotState
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    delete,
-    select,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Table, delete
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.crypto import Vault
-from bot.store.db import metadata
+from bot.drafts import OrderDraft
+from bot.store.codec import PayloadCodec
+from bot.store.db import driver_connection, metadata
 from bot.store.state_codec import dump_state, load_state
+from bot.store.state_sql import BOT_STATE, DraftRow, StateWrite, state_sql
 
 KEY_LENGTH = 512
 ANY_ETAG = "*"
 ETAG_FIELD = "e_tag"
+STAGED_DRAFT = "trygghetslarm.staged_draft"
 
 bot_state = Table(
-    "bot_state",
+    BOT_STATE,
     metadata,
     Column("key", String(KEY_LENGTH), primary_key=True),
     Column("data", LargeBinary, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
 )
-
-# Dialect-specific INSERT constructs; both offer ON CONFLICT DO UPDATE ... RETURNING.
-_INSERTS: dict[str, Callable[..., Any]] = {
-    "sqlite": sqlite.insert,
-    "postgresql": postgresql.insert,
-}
 
 
 class StorageConflict(Exception):
@@ -60,18 +47,14 @@ class SqlStorage(Storage):
 
     The row's `version` is the e-tag. An item whose e-tag is None or "*" is upserted
     unconditionally; any other e-tag must equal the stored version, else StorageConflict.
+    Reads and writes run on the driver's connection (bot/store/state_sql.py): they are every turn's.
     """
 
     def __init__(self, engine: AsyncEngine, vault: Vault) -> None:
-        dialect = engine.dialect.name
-        if dialect not in _INSERTS:
-            raise ValueError(f"SqlStorage supports SQLite and PostgreSQL, not {dialect}")
         self._engine = engine
-        # One statement is atomic by itself: on PostgreSQL it skips the BEGIN and COMMIT round trips.
-        autocommit = dialect == "postgresql"
-        self._one_statement = engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
+        self._sql = state_sql(engine.dialect.name)
         self._vault = vault
-        self._insert = _INSERTS[dialect]
+        self._drafts = PayloadCodec(vault)
 
     async def read(self, keys: Iterable[str]) -> dict[str, object]:
         """The stored items of `keys` (missing keys are left out), in one query."""
@@ -80,29 +63,32 @@ class SqlStorage(Storage):
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
-        query = select(bot_state.c.key, bot_state.c.data, bot_state.c.version).where(
-            bot_state.c.key.in_(wanted)
-        )
-        async with self._one_statement.connect() as conn:
-            rows = (await conn.execute(query)).all()
+        async with driver_connection(self._engine) as driver:
+            rows = await self._sql.read(driver, wanted)
         return {row.key: self._load(row.data, row.version) for row in rows}
 
-    async def write(self, changes: Mapping[str, object]) -> None:
-        """Store every item in one transaction (all or nothing), then set each item's new e-tag."""
+    async def write(self, changes: Mapping[str, object], draft: StagedDraft | None = None) -> None:
+        """Store every item in one transaction (all or nothing), then set each item's new e-tag.
+
+        `draft` is saved in the same transaction, so a draft never gets ahead of its conversation.
+        """
         if changes is None:
             raise ValueError("Changes are required when writing")
         if not changes:
             return
         # Sorted keys: concurrent multi-key writers lock rows in the same order (no deadlocks).
         keys = sorted(_checked_key(key) for key in changes)
-        blobs = {key: self._dump(changes[key]) for key in keys}
         now = datetime.now(UTC)
-        async with (self._one_statement if len(keys) == 1 else self._engine).begin() as conn:
-            versions = {
-                key: await self._write_one(conn, key, blobs[key], _etag_of(changes[key]), now) for key in keys
-            }
-        for key in keys:
-            _set_etag(changes[key], str(versions[key]))
+        writes = [
+            StateWrite(key, self._dump(changes[key]), _expected(key, changes[key]), now) for key in keys
+        ]
+        async with driver_connection(self._engine) as driver:
+            versions = await self._sql.write(driver, writes, self._draft_row(draft))
+        for key, version in zip(keys, versions, strict=True):
+            if version is None:  # nothing was written
+                raise StorageConflict(key)
+        for key, version in zip(keys, versions, strict=True):
+            _set_etag(changes[key], str(version))
 
     async def delete(self, keys: Iterable[str]) -> None:
         """Remove the rows of `keys`; keys that are not stored are ignored."""
@@ -124,25 +110,13 @@ class SqlStorage(Storage):
             result = await conn.execute(delete(bot_state).where(bot_state.c.updated_at < cutoff))
         return result.rowcount
 
-    async def _write_one(
-        self, conn: AsyncConnection, key: str, blob: bytes, etag: object, now: datetime
-    ) -> int:
-        if etag is None or etag == ANY_ETAG:
-            return await self._upsert(conn, key, blob, now)
-        return await _update_if_current(conn, key, blob, etag, now)
+    def _state_write(self, key: str, item: object, now: datetime) -> StateWrite:
+        return StateWrite(key, self._dump(item), _expected(key, item), now)
 
-    async def _upsert(self, conn: AsyncConnection, key: str, blob: bytes, now: datetime) -> int:
-        """Insert or overwrite atomically (no insert race), returning the new version."""
-        insert = self._insert(bot_state).values(key=key, data=blob, version=1, updated_at=now)
-        statement = insert.on_conflict_do_update(
-            index_elements=[bot_state.c.key],
-            set_={
-                "data": insert.excluded.data,
-                "version": bot_state.c.version + 1,
-                "updated_at": insert.excluded.updated_at,
-            },
-        ).returning(bot_state.c.version)
-        return (await conn.execute(statement)).scalar_one()
+    def _draft_row(self, staged: StagedDraft | None) -> DraftRow | None:
+        if staged is None:
+            return None
+        return DraftRow(staged.draft.user_id, self._drafts.dump(staged.draft), staged.at)
 
     def _dump(self, item: object) -> bytes:
         return self._vault.encrypt(dump_state(_without_etag(item)))
@@ -153,12 +127,25 @@ class SqlStorage(Storage):
         return item
 
 
+@dataclass(frozen=True)
+class StagedDraft:
+    """An order draft to save with the turn's state, as it was at `at`."""
+
+    draft: OrderDraft
+    at: datetime
+
+
 class OncePerTurnConversationState(ConversationState):
     """ConversationState that reads the storage once per turn and serialises the state only to write it.
 
     Stock BotState re-reads while the state is empty and serialises it three more times per turn
     (hashes before and after saving, to skip unchanged writes); here a turn that saves always writes.
+    A draft staged during the turn is saved in the same transaction as the state, or not at all.
     """
+
+    def __init__(self, storage: SqlStorage) -> None:
+        super().__init__(storage)
+        self._sql_storage = storage
 
     async def load(self, turn_context: TurnContext, force: bool = False) -> None:
         if force or self.get_cached_state(turn_context) is None:
@@ -166,10 +153,20 @@ class OncePerTurnConversationState(ConversationState):
             items = await self._storage.read([key])
             turn_context.turn_state[self._context_service_key] = _Loaded(items.get(key))
 
+    def stage_draft(self, turn_context: TurnContext, draft: OrderDraft, at: datetime) -> None:
+        """Save `draft` when this turn's state is saved (a later stage in the same turn replaces it)."""
+        turn_context.turn_state[STAGED_DRAFT] = StagedDraft(draft, at)
+
+    def unstage_draft(self, turn_context: TurnContext) -> None:
+        """Forget the staged draft: the turn filed or discarded it."""
+        turn_context.turn_state.pop(STAGED_DRAFT, None)
+
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
         cached = self.get_cached_state(turn_context)
         if cached is not None:
-            await self._storage.write({self.get_storage_key(turn_context): cached.state})
+            key = self.get_storage_key(turn_context)
+            staged = turn_context.turn_state.pop(STAGED_DRAFT, None)
+            await self._sql_storage.write({key: cached.state}, staged)
 
 
 class _Loaded(CachedBotState):
@@ -180,21 +177,15 @@ class _Loaded(CachedBotState):
         self.hash = ""
 
 
-async def _update_if_current(
-    conn: AsyncConnection, key: str, blob: bytes, etag: object, now: datetime
-) -> int:
-    """Overwrite only if the stored version still equals `etag`; else StorageConflict."""
-    expected = _version_of(etag)
-    if expected is None:
+def _expected(key: str, item: object) -> int | None:
+    """The version `item` was read at; None to overwrite whatever is stored (no e-tag, or "*")."""
+    etag = _etag_of(item)
+    if etag is None or etag == ANY_ETAG:
+        return None
+    version = _version_of(etag)
+    if version is None:  # "" or garbage: no stored row has it
         raise StorageConflict(key)
-    statement = (
-        update(bot_state)
-        .where(bot_state.c.key == key, bot_state.c.version == expected)
-        .values(data=blob, version=expected + 1, updated_at=now)
-    )
-    if (await conn.execute(statement)).rowcount != 1:
-        raise StorageConflict(key)
-    return expected + 1
+    return version
 
 
 def _version_of(etag: object) -> int | None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from botbuilder.core import ConversationState
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
@@ -22,7 +21,7 @@ from bot.status import StatusService
 from bot.store.codec import PayloadCodec
 from bot.store.db import create_engine
 from bot.store.migrate import migrate
-from bot.store.state_storage import SqlStorage
+from bot.store.state_storage import OncePerTurnConversationState, SqlStorage
 from bot.store.unit_of_work import Database
 from dialogs.alarm_bot import AlarmBot
 from dialogs.order_dialog import OrderDialog
@@ -60,13 +59,13 @@ async def running_bot(
         vault = Vault([key])
         database = Database(engine, PayloadCodec(vault))
         orders = OrderService(database, fixed_clock)
-        conversation_state = ConversationState(SqlStorage(engine, vault))
+        conversation_state = OncePerTurnConversationState(SqlStorage(engine, vault))
         status = StatusService(database, AccessPolicy(team_member_ids), fixed_clock)
         bot = AlarmBot(
             conversation_state,
             orders,
             ConversationDirectory(database, fixed_clock),
-            OrderDialog(orders, load_categories(), fixed_clock),
+            OrderDialog(orders, conversation_state, load_categories(), fixed_clock),
             handlers=[StatusHandler(status, conversation_state)],
         )
         yield RunningBot(bot, orders)
