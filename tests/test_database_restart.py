@@ -1,4 +1,4 @@
-"""A PostgreSQL restart under a running app: the turn that meets the broken connection still gets its answer."""
+"""A PostgreSQL restart under a running app: the turn that meets a broken connection still gets answered."""
 
 from __future__ import annotations
 
