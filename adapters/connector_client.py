@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-from datetime import UTC, date, datetime
-from enum import Enum
 from typing import Any
 from urllib.parse import quote
 
 from aiohttp import ClientSession, ClientTimeout, TCPConnector
 from botbuilder.schema import Activity, ConversationReference, ResourceResponse
 from msrest.authentication import Authentication
-from msrest.serialization import Model
 from yarl import URL
 
+from adapters.activity_json import to_json
 from adapters.bearer_tokens import BearerTokens
 
 USER_AGENT = "Trygghetslarm-boten (botbuilder-python 4.17.1 programming model; aiohttp connector)"
@@ -88,24 +85,3 @@ def _activities_path(conversation_id: str, activity_id: str | None) -> str:
     path = f"/v3/conversations/{quote(conversation_id, safe='')}/activities"
     return f"{path}/{quote(activity_id, safe='')}" if activity_id else path
 
-
-def to_json(value: Any) -> Any:
-    """What msrest's Serializer makes of a botbuilder model (JSON keys, no nulls), ≈60× faster."""
-    if isinstance(value, Model):
-        fields = ((spec["key"], getattr(value, name, None)) for name, spec in value._attribute_map.items())
-        return {key: to_json(item) for key, item in fields if item is not None}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list | tuple):
-        return [to_json(item) for item in value]
-    if isinstance(value, dict):
-        return {key: to_json(item) for key, item in value.items()}
-    if isinstance(value, datetime):  # as msrest writes it: UTC (naive taken as UTC), milliseconds at least
-        moment = value.astimezone(UTC) if value.tzinfo else value
-        fraction = str(moment.microsecond).rjust(6, "0").rstrip("0").ljust(3, "0")
-        return f"{moment:%Y-%m-%dT%H:%M:%S}.{fraction}Z"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(value).decode()
-    return value

@@ -10,8 +10,8 @@ from aiohttp import web
 from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, DeliveryModes
-from msrest.exceptions import DeserializationError
 
+from adapters.activity_json import MalformedJson, from_json
 from adapters.channel_auth import Unverifiable, authenticate
 
 log = logging.getLogger(__name__)
@@ -50,18 +50,18 @@ class MessagesEndpoint:
 def _parse(body: bytes) -> Activity | None:
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: arrays nested 10,000 deep
         return None
     if not isinstance(data, dict) or not _is_complete(data):
         return None
     try:
-        return Activity().deserialize(data)
-    except (DeserializationError, TypeError, ValueError, AttributeError):
+        return from_json(Activity, data)
+    except MalformedJson:
         return None
 
 
 def _is_complete(data: dict[str, Any]) -> bool:
-    """Checked on the raw JSON: the SDK's deserialiser turns any value into a string."""
+    """Checked on the raw JSON: the deserialiser, like the SDK's, turns any value into a string."""
     service_url = data.get("serviceUrl")
     return (
         isinstance(data.get("type"), str)

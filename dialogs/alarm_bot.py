@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 from botbuilder.core import ActivityHandler, ConversationState, TurnContext
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
-from botbuilder.schema import ChannelAccount
+from botbuilder.schema import Activity, ChannelAccount
 
 from bot import texts
 from bot.conversations import ConversationDirectory
@@ -55,7 +54,7 @@ class AlarmBot(ActivityHandler):
         self.seen_activities = conversation_state.create_property("seen_activity_ids")
         self.dialogs.add(order_dialog)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._known_references: dict[str, str] = {}
+        self._known_references: dict[str, tuple[object, ...]] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         key = turn_context.activity.conversation.id if turn_context.activity.conversation else ""
@@ -164,13 +163,32 @@ class AlarmBot(ActivityHandler):
         await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
 
     async def _remember_conversation(self, turn_context: TurnContext, key: str) -> None:
+        fingerprint = reference_fingerprint(turn_context.activity)
+        if not key or self._known_references.get(key) == fingerprint:
+            return  # serialised only when it changed: most turns end here
         reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
         reference.pop("activityId", None)  # new every turn, and proactive messages do not use it
-        fingerprint = json.dumps(reference, sort_keys=True, default=str)
-        if not key or self._known_references.get(key) == fingerprint:
-            return
         await self.directory.remember(key, user_id(turn_context), reference)
         self._known_references[key] = fingerprint
+
+
+def reference_fingerprint(activity: Activity) -> tuple[object, ...]:
+    """What a stored reference needs to reach the conversation again, and whom it is stored for."""
+    conversation, user, bot = activity.conversation, activity.from_property, activity.recipient
+    return (
+        activity.service_url,
+        activity.channel_id,
+        activity.locale,
+        getattr(conversation, "id", None),
+        getattr(conversation, "tenant_id", None),
+        getattr(conversation, "conversation_type", None),
+        getattr(conversation, "is_group", None),
+        getattr(user, "id", None),
+        getattr(user, "aad_object_id", None),
+        getattr(user, "role", None),
+        getattr(bot, "id", None),
+        getattr(bot, "role", None),
+    )
 
 
 def _answer_text(text: str | None, value: object) -> str:

@@ -16,6 +16,7 @@ from botbuilder.schema import (
 )
 from botframework.connector.auth import AuthenticateRequestResult
 
+from adapters.activity_json import from_json
 from adapters.webchat.tokens import Grant
 
 CHANNEL_ID = "webchat"
@@ -40,7 +41,7 @@ class BotTurns:
         self.bot = ChannelAccount(id=app_id or LOCAL_BOT_ID, role=RoleTypes.bot)
 
     async def message(self, grant: Grant, activity: dict[str, Any]) -> None:
-        await self._run(grant, Activity().deserialize(activity))
+        await self._run(grant, from_json(Activity, activity))
 
     async def greet(self, grant: Grant) -> None:
         """What a channel sends when a conversation starts: the user joined."""
