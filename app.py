@@ -88,7 +88,8 @@ async def create_app(settings: Settings) -> web.Application:
     add_webchat(app, settings, adapter, bot.on_turn, engine, vault)
     add_desk_events(app, settings, database)
     chat = ChatDeliverer(adapter, directory, settings.microsoft_app_id)
-    app.cleanup_ctx.append(_in_background(_outbox_worker(settings, database, chat, tickets)))
+    worker = _outbox_worker(settings, database, chat, tickets, alarm_bot.forget_refused)
+    app.cleanup_ctx.append(_in_background(worker))
     periods = RetentionPeriods.from_settings(settings)
     app.cleanup_ctx.append(_in_background(Retention(database, periods, storage.prune, utc_now)))
     app.router.add_get(INVENTORY_PATH, download.handle)
@@ -128,16 +129,20 @@ def _audit_log(
 
 
 def _outbox_worker(
-    settings: Settings, database: Database, chat: ChatDeliverer, tickets: TicketDelivery | None
+    settings: Settings,
+    database: Database,
+    chat: ChatDeliverer,
+    tickets: TicketDelivery | None,
+    chat_refused: OnUndeliverable,
 ) -> OutboxWorker:
     """The one worker that delivers the outbox; each channel's deliverer and dead-letter hook joins here."""
     deliverers: dict[OutboxChannel, Deliverer] = {OutboxChannel.CHAT: chat}
-    hooks: list[OnUndeliverable] = [notifications.undeliverable]
+    hooks: list[OnUndeliverable] = [notifications.undeliverable, chat_refused]
     if tickets is not None:
         deliverers[OutboxChannel.LINDESK] = tickets
         hooks.append(tickets.undeliverable)
     retry = RetryPolicy(settings.outbox_retry_base_seconds, settings.outbox_retry_max_seconds)
-    return OutboxWorker(database, deliverers, each(hooks), retry)
+    return OutboxWorker(database, deliverers, each(hooks), retry, on_delivered=notifications.delivered)
 
 
 class _Background(Protocol):

@@ -99,12 +99,21 @@ def facts_card(title: str, facts: Facts, answers: Sequence[tuple[str, str]] = ()
                 "size": "Medium",
                 "wrap": True,
             },
-            {
-                "type": "FactSet",
-                "facts": [{"title": label, "value": value} for label, value in facts],
-            },
+            *(_fact_block(label, value) for label, value in facts),
         ],
         "actions": [
             {"type": "Action.Submit", "title": label, "data": {"answer": answer}} for label, answer in answers
+        ],
+    }
+
+
+def _fact_block(label: str, value: str) -> dict[str, Any]:
+    """A label on its own line above its value: long Swedish labels never break mid-word on a phone."""
+    return {
+        "type": "Container",
+        "spacing": "Medium",
+        "items": [
+            {"type": "TextBlock", "text": label, "weight": "Bolder", "isSubtle": True, "wrap": True},
+            {"type": "TextBlock", "text": value, "wrap": True, "spacing": "None"},
         ],
     }

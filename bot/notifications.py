@@ -79,14 +79,24 @@ async def tell_orderer(uow: UnitOfWork, order: Order, key: str, message: Message
 
 
 async def undeliverable(uow: UnitOfWork, item: OutboxItem) -> None:
-    """A chat that refused for good is marked unreachable; if the orderer's, the team is told."""
+    """A chat that refused for good is marked unreachable; if the orderer's, the team is told once.
+
+    Once per conversation until it is reachable again (a message delivered, or a new turn from it):
+    the mark is in the database, so further refusals, also after a restart, tell nobody.
+    """
     if item.channel is not OutboxChannel.CHAT:
         return
-    await uow.conversations.mark_unreachable(item.destination)
-    if not item.dedupe_key.endswith(ORDERER_SUFFIX) or item.reference is None:
+    newly_unreachable = await uow.conversations.mark_unreachable(item.destination)
+    if not newly_unreachable or not item.dedupe_key.endswith(ORDERER_SUFFIX) or item.reference is None:
         return
     order = await uow.orders.by_reference(item.reference)
     if order is not None:
         await to_team(
             uow, f"unreachable:{item.id}", team_unreachable(order), order.reference, item.created_at
         )
+
+
+async def delivered(uow: UnitOfWork, item: OutboxItem) -> None:
+    """A chat that took a message is reachable again: a later refusal tells the team again."""
+    if item.channel is OutboxChannel.CHAT:
+        await uow.conversations.mark_reachable(item.destination)

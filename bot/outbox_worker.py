@@ -30,6 +30,11 @@ class Deliverer(Protocol):
 
 
 OnUndeliverable = Callable[[UnitOfWork, OutboxItem], Awaitable[None]]
+OnDelivered = Callable[[UnitOfWork, OutboxItem], Awaitable[None]]
+
+
+async def _nothing(_uow: UnitOfWork, _item: OutboxItem) -> None:
+    """The default hook after a delivery: nothing more to record."""
 
 
 def each(hooks: Sequence[OnUndeliverable]) -> OnUndeliverable:
@@ -63,10 +68,12 @@ class OutboxWorker:
         clock: Clock = utc_now,
         batch: int = 200,
         parallel: int = 50,
+        on_delivered: OnDelivered = _nothing,
     ) -> None:
         self.database = database
         self.deliverers = deliverers
         self.on_undeliverable = on_undeliverable
+        self.on_delivered = on_delivered  # in the transaction that records the delivery
         self.retry = retry
         self.clock = clock
         self.batch = batch
@@ -117,6 +124,7 @@ class OutboxWorker:
             else:
                 async with self.database.transaction() as uow:
                     await uow.outbox.sent(item.id, self.clock())
+                    await self.on_delivered(uow, item)
             return None
 
     async def _record_retry(self, item: OutboxItem, reason: str) -> datetime:

@@ -360,6 +360,8 @@ TEAMS_STAFF_COMMANDS = (
     ("börja om", "Ta bort den sparade beställningen och börja om"),
     ("tillbaka", "Gå tillbaka till föregående fråga"),
     ("avbryt", "Avbryt beställningen"),
+    ("status", "Hur dina beställningar går; skriv t.ex. status VT-2026-0042 eller status och brukarens namn"),
+    ("mina ärenden", "Dina och din enhets öppna beställningar, nyast först"),
     ("hjälp", "Vad boten kan, eller mer om frågan du står på"),
 )
 TEAMS_TEAM_COMMANDS = (

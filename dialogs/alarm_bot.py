@@ -16,6 +16,8 @@ from bot.conversations import ConversationDirectory
 from bot.drafts import OrderDraft
 from bot.identity import format_phone
 from bot.orders import OrderService
+from bot.outbox import OutboxItem
+from bot.store.unit_of_work import UnitOfWork
 from dialogs.commands import Command, parse_command
 from dialogs.mentions import without_bot_mention
 from dialogs.order_dialog import ORDER_ID, OrderDialog
@@ -161,6 +163,10 @@ class AlarmBot(ActivityHandler):
             return
         await dialog_context.context.send_activity(texts.ORDER_RESUME)
         await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
+
+    async def forget_refused(self, _uow: UnitOfWork, item: OutboxItem) -> None:
+        """A chat refused a message for good: its next turn stores the reference again, so it is reachable."""
+        self._known_references.pop(item.destination, None)
 
     async def _remember_conversation(self, turn_context: TurnContext, key: str) -> None:
         fingerprint = reference_fingerprint(turn_context.activity)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from adapters.teams.manifest import ManifestError, build_manifest
 from adapters.teams.package import build_package
 from bot import texts
+from bot.intents import IntentKind, recognise
 from bot.settings import Settings
 
 ROOT = Path(__file__).parents[1]
@@ -46,6 +48,15 @@ def test_the_manifest_is_valid_against_the_teams_schema() -> None:
     }
     assert set(scopes) == {("personal",), ("team",)}
     assert {"title": "beställ", "description": texts.TEAMS_STAFF_COMMANDS[0][1]} in scopes[("personal",)]
+
+
+def test_staff_can_pick_the_status_questions_from_their_command_list() -> None:
+    manifest = build_manifest(teams_settings(), "1.0.0")
+    [staff] = [listed for listed in manifest["bots"][0]["commandLists"] if listed["scopes"] == ["personal"]]
+    titles = [command["title"] for command in staff["commands"]]
+    understood = [recognise(title, in_dialog=False, today=date.today()) for title in titles]
+    kinds = {intent.kind for intent in understood if intent is not None}
+    assert {IntentKind.STATUS, IntentKind.MINE} <= kinds  # `status` and `mina ärenden`, as the bot reads them
 
 
 def test_the_package_holds_the_manifest_and_icons_teams_accepts() -> None:

@@ -29,6 +29,20 @@ ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 BOT_BUBBLES = ".webchat__bubble:not(.webchat__bubble--from-user)"
 SEND_FAILED = ("Send failed", "Det gick inte att skicka")
 REPLY_TIMEOUT_MS = 20_000
+WORDS_BROKEN_ACROSS_LINES = """card => {
+    const broken = [];
+    const walker = document.createTreeWalker(card, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const word of node.data.matchAll(/[^\\s\\-–>,]+/g)) {
+            const range = document.createRange();
+            range.setStart(node, word.index);
+            range.setEnd(node, word.index + word[0].length);
+            const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+            if (lines.size > 1) broken.push(word[0]);
+        }
+    }
+    return broken;
+}"""
 
 
 def _unavailable(reason: str) -> None:
@@ -70,13 +84,19 @@ async def test_an_order_typed_on_a_phone(
                 await _type(page, answer)
             filed = page.locator(BOT_BUBBLES).last
             await expect(filed).to_contain_text(REFERENCE, timeout=REPLY_TIMEOUT_MS)
+            await expect(filed).to_be_in_viewport(timeout=REPLY_TIMEOUT_MS)  # scrolled past the long card
             ARTIFACTS.mkdir(exist_ok=True)
             await page.screenshot(path=ARTIFACTS / f"webchat-order-{request.node.callspec.id}.png")
+            summary = page.locator(".ac-adaptiveCard").last  # the summary, answered with "ja"
+            broken_words = await summary.evaluate(WORDS_BROKEN_ACROSS_LINES)
+            await page.set_viewport_size({"width": PHONE["width"], "height": 2400})  # the whole card
+            await summary.screenshot(path=ARTIFACTS / f"webchat-summary-{request.node.callspec.id}.png")
             shown = await page.locator("body").inner_text()
             upload_buttons = await page.locator(".webchat__upload-button").count()
         finally:
             await browser.close()
     assert not [failure for failure in SEND_FAILED if failure in shown]
+    assert broken_words == []  # e.g. a FactSet's narrow title column showed "Beställa" / "re"
     assert upload_buttons == 0
     assert not [line for line in console if "Content Security Policy" in line]
 

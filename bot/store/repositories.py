@@ -182,11 +182,25 @@ class ConversationRepository(_Repository):
         )
         return list(rows)
 
-    async def mark_unreachable(self, key: str) -> None:
-        await self.conn.execute(
-            update(tables.conversations)
-            .where(tables.conversations.c.conversation_key == key)
+    async def mark_unreachable(self, key: str) -> bool:
+        """Mark `key` unreachable; False when it already was, True when that is news (or it is unknown)."""
+        conversations = tables.conversations
+        changed = await self.conn.execute(
+            update(conversations)
+            .where(conversations.c.conversation_key == key)
+            .where(conversations.c.unreachable.is_(False))
             .values(unreachable=True)
+        )
+        return changed.rowcount > 0 or await self.reference(key) is None
+
+    async def mark_reachable(self, key: str) -> None:
+        """`key` took a message: it is reachable again (only a row marked unreachable is written)."""
+        conversations = tables.conversations
+        await self.conn.execute(
+            update(conversations)
+            .where(conversations.c.conversation_key == key)
+            .where(conversations.c.unreachable.is_(True))
+            .values(unreachable=False)
         )
 
     async def reference(self, key: str) -> dict[str, Any] | None:
