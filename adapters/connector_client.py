@@ -84,4 +84,3 @@ class ChannelClient:
 def _activities_path(conversation_id: str, activity_id: str | None) -> str:
     path = f"/v3/conversations/{quote(conversation_id, safe='')}/activities"
     return f"{path}/{quote(activity_id, safe='')}" if activity_id else path
-

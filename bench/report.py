@@ -76,8 +76,14 @@ def render(apps: list[Figures], echo: Figures, fanouts: list[FanOut], header: li
                 f"{f.completed}/{f.failed}",
             )
         )
-    lines += ["", *(f"{f.label}: {f.delivered}/{f.count} in {f.seconds:.2f} s ({f.count / f.seconds:.0f}/s),"
-                    f" peak {f.peak_rss_mb:.0f} MB" for f in fanouts)]
+    lines += [
+        "",
+        *(
+            f"{f.label}: {f.delivered}/{f.count} in {f.seconds:.2f} s ({f.count / f.seconds:.0f}/s),"
+            f" peak {f.peak_rss_mb:.0f} MB"
+            for f in fanouts
+        ),
+    ]
     lines += ["", *_verdicts(apps, echo, fanouts)]
     return "\n".join(lines)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -12,12 +12,47 @@ from botbuilder.dialogs.prompts import (
     PromptRecognizerResult,
     PromptValidatorContext,
 )
+from botbuilder.schema import Activity
 
 from bot import texts
 from dialogs import messages
 from dialogs.question import Question, Rejected
 
 MISSES_BEFORE_HINT = 3
+
+
+class Ask(PromptOptions):
+    """A question as plain values: its name, text, choices and card; rendered when it is sent.
+
+    The dialog state, saved and loaded every turn, keeps these rather than the rendered activity
+    (some forty mostly empty attributes, nested objects, enum members): nearly half the pickling
+    work of a turn's state (bench/state_codec.py). It pickles as the four values; botbuilder's
+    attempt counter, which nothing reads, is not kept.
+    """
+
+    def __init__(
+        self, name: str, text: str, choices: Sequence[str] = (), card: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(choices=list(choices), validations=name)
+        self.text = text
+        self.card = card
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Ask, (self.validations, self.text, self.choices, self.card))
+
+    def activity(self) -> Activity:
+        """The question as sent: text, a button per choice, and the card if any."""
+        activity = messages.question(self.text, self.choices)
+        return activity if self.card is None else messages.with_card(activity, self.card)
+
+
+def _as_ask(options: PromptOptions) -> Ask:
+    """`options` as an Ask, also options holding a rendered prompt (built elsewhere, or saved before Ask)."""
+    if isinstance(options, Ask):
+        return options
+    prompt = options.prompt
+    cards = [attachment.content for attachment in prompt.attachments or []]
+    return Ask(options.validations, prompt.text, options.choices or [], cards[0] if cards else None)
 
 
 class AnswerPrompt(Prompt):
@@ -34,7 +69,7 @@ class AnswerPrompt(Prompt):
         options: PromptOptions,
         is_retry: bool,
     ) -> None:
-        await turn_context.send_activity(options.prompt)
+        await turn_context.send_activity(_as_ask(options).activity())
 
     async def on_recognize(
         self,
@@ -55,7 +90,7 @@ class AnswerPrompt(Prompt):
             return True
         misses = prompt_context.state.get("misses", 0) + 1
         prompt_context.state["misses"] = misses
-        lines = [prompt_context.state.pop("error"), prompt_context.options.prompt.text]
+        lines = [prompt_context.state.pop("error"), _as_ask(prompt_context.options).text]
         if misses >= MISSES_BEFORE_HINT:
             lines.append(texts.MISSES_HINT)
         choices = prompt_context.options.choices or []

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnResult
-from botbuilder.dialogs.prompts import PromptOptions
 
 from bot import texts
 from bot.domain import ContactKind
 from bot.drafts import ContactDraft
-from dialogs import answers, messages
+from dialogs import answers
+from dialogs.answer_prompt import Ask
 from dialogs.form import BACK, is_navigation
 from dialogs.prerequisites import YES_NO, yes_no_choices
 from dialogs.question import Question, fixed
@@ -121,9 +121,5 @@ class ContactsDialog(Dialog):
         return await dialog_context.begin_dialog(CONTACT_FORM_ID)
 
     async def _ask_more(self, dialog_context: DialogContext) -> DialogTurnResult:
-        options = PromptOptions(
-            prompt=messages.question(texts.ASK_MORE_CONTACTS, YES_NO),
-            choices=list(YES_NO),
-            validations=MORE.name,
-        )
+        options = Ask(MORE.name, texts.ASK_MORE_CONTACTS, YES_NO)
         return await dialog_context.begin_dialog(CONTACT_PROMPT_ID, options)

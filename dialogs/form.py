@@ -7,10 +7,9 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnResult
-from botbuilder.dialogs.prompts import PromptOptions
 from pydantic import BaseModel
 
-from dialogs import messages
+from dialogs.answer_prompt import Ask
 from dialogs.question import Question
 
 BACK = {"navigate": "back"}
@@ -112,16 +111,9 @@ class FormDialog(Dialog):
         state["current"] = question.name
         if question.dialog_id:
             return await dialog_context.begin_dialog(question.dialog_id, state["draft"][question.name])
-        choices = list(question.choices(draft))
-        prompt = messages.question(question.ask(draft), choices)
-        if question.card is not None:
-            prompt = messages.with_card(prompt, question.card(draft))
-        options = PromptOptions(
-            prompt=prompt,
-            choices=choices,
-            validations=question.name,
-        )
-        return await dialog_context.begin_dialog(self.prompt_id, options)
+        card = question.card(draft) if question.card is not None else None
+        ask = Ask(question.name, question.ask(draft), question.choices(draft), card)
+        return await dialog_context.begin_dialog(self.prompt_id, ask)
 
     def next_question(self, draft: BaseModel) -> Question | None:
         for question in self.questions:
