@@ -31,6 +31,11 @@ class OrderService:
         async with self.database.transaction() as uow:
             return await uow.staff.get(user_id)
 
+    async def starting_point(self, user_id: str) -> tuple[OrderDraft | None, Orderer | None]:
+        """What `beställ` needs, read at once: the user's saved draft, and how they ordered last time."""
+        async with self.database.transaction() as uow:
+            return await uow.drafts.get(user_id), await uow.staff.get(user_id)
+
     async def load_draft(self, user_id: str) -> OrderDraft | None:
         async with self.database.transaction() as uow:
             return await uow.drafts.get(user_id)

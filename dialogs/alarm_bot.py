@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from botbuilder.core import ActivityHandler, ConversationState, TurnContext
+from botbuilder.core import ActivityHandler, TurnContext
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ChannelAccount
 
 from bot import texts
 from bot.conversations import ConversationDirectory
+from bot.domain import Orderer
 from bot.drafts import OrderDraft
 from bot.identity import format_phone
 from bot.orders import OrderService
 from bot.outbox import OutboxItem
+from bot.store.state_storage import OncePerTurnConversationState
 from bot.store.unit_of_work import UnitOfWork
 from dialogs.commands import Command, parse_command
 from dialogs.mentions import without_bot_mention
@@ -42,7 +42,7 @@ class AlarmBot(ActivityHandler):
 
     def __init__(
         self,
-        conversation_state: ConversationState,
+        conversation_state: OncePerTurnConversationState,
         orders: OrderService,
         directory: ConversationDirectory,
         order_dialog: OrderDialog,
@@ -55,17 +55,16 @@ class AlarmBot(ActivityHandler):
         self.dialogs = DialogSet(conversation_state.create_property("dialog_state"))
         self.seen_activities = conversation_state.create_property("seen_activity_ids")
         self.dialogs.add(order_dialog)
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._known_references: dict[str, tuple[object, ...]] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        # One turn at a time per conversation: adapters/channel.py sees to that, for every channel.
         key = turn_context.activity.conversation.id if turn_context.activity.conversation else ""
-        async with self._locks[key]:  # one turn at a time per conversation in this process
-            if await self._is_retry(turn_context):
-                return
-            await self._remember_conversation(turn_context, key)
-            await super().on_turn(turn_context)
-            await self.conversation_state.save_changes(turn_context)
+        if await self._is_retry(turn_context):
+            return
+        await self._remember_conversation(turn_context, key)
+        await super().on_turn(turn_context)
+        await self.conversation_state.save_changes(turn_context)
 
     async def _is_retry(self, turn_context: TurnContext) -> bool:
         """True for an activity already handled (channels re-send when a turn is slow)."""
@@ -124,10 +123,12 @@ class AlarmBot(ActivityHandler):
     async def _command(self, dialog_context: Any, command: Command | None) -> None:
         context: TurnContext = dialog_context.context
         who = user_id(context)
-        if command is Command.ORDER and await self.orders.load_draft(who) is not None:
-            await context.send_activity(texts.HAS_DRAFT)
-        elif command in (Command.ORDER, Command.RESTART):
-            await self._start_order(dialog_context, who)
+        if command in (Command.ORDER, Command.RESTART):
+            saved, profile = await self.orders.starting_point(who)
+            if command is Command.ORDER and saved is not None:
+                await context.send_activity(texts.HAS_DRAFT)
+            else:
+                await self._start_order(dialog_context, who, profile)
         elif command is Command.RESUME:
             await self._resume_order(dialog_context, who)
         elif command is Command.CANCEL:
@@ -137,9 +138,8 @@ class AlarmBot(ActivityHandler):
         else:
             await context.send_activity(f"{texts.NOT_UNDERSTOOD} {texts.COMMANDS}")
 
-    async def _start_order(self, dialog_context: Any, who: str) -> None:
+    async def _start_order(self, dialog_context: Any, who: str, profile: Orderer | None) -> None:
         draft = OrderDraft(user_id=who)
-        profile = await self.orders.profile(who)
         intro = texts.ORDER_START
         if profile is not None:
             draft = draft.model_copy(
@@ -152,7 +152,8 @@ class AlarmBot(ActivityHandler):
             intro += " " + texts.REMEMBERED_ORDERER.format(
                 name=profile.name, unit=profile.unit, phone=format_phone(profile.phone)
             )
-        await self.orders.save_draft(draft)  # a 'nej' to the first question leaves something to resume
+        # Saved with this turn's state: a 'nej' to the first question leaves something to resume.
+        self.conversation_state.stage_draft(dialog_context.context, draft, self.orders.clock())
         await dialog_context.context.send_activity(intro)
         await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
 
