@@ -16,11 +16,11 @@ class ConversationDirectory:
         self.clock = clock
 
     async def remember(self, key: str, user_id: str, reference: dict[str, Any]) -> None:
-        async with self.database.transaction() as uow:
+        async with self.database.statements() as uow:
             await uow.conversations.remember(key, user_id, _without_names(reference), self.clock())
 
     async def reference(self, key: str) -> dict[str, Any] | None:
-        async with self.database.transaction() as uow:
+        async with self.database.statements() as uow:
             return await uow.conversations.reference(key)
 
     async def make_team_channel(self, key: str) -> None:

@@ -28,20 +28,20 @@ class OrderService:
         self.files_tickets = files_tickets  # True: each order is also filed in the service desk
 
     async def profile(self, user_id: str) -> Orderer | None:
-        async with self.database.transaction() as uow:
+        async with self.database.statements() as uow:
             return await uow.staff.get(user_id)
 
     async def starting_point(self, user_id: str) -> tuple[OrderDraft | None, Orderer | None]:
-        """What `beställ` needs, read at once: the user's saved draft, and how they ordered last time."""
-        async with self.database.transaction() as uow:
+        """What `beställ` needs: the user's saved draft, and how they ordered last time."""
+        async with self.database.statements() as uow:
             return await uow.drafts.get(user_id), await uow.staff.get(user_id)
 
     async def load_draft(self, user_id: str) -> OrderDraft | None:
-        async with self.database.transaction() as uow:
+        async with self.database.statements() as uow:
             return await uow.drafts.get(user_id)
 
     async def save_draft(self, draft: OrderDraft) -> None:
-        async with self.database.transaction() as uow:
+        async with self.database.statements() as uow:
             await uow.drafts.save(draft.user_id, draft, self.clock())
 
     async def discard_draft(self, user_id: str) -> None:
@@ -82,19 +82,21 @@ class OrderService:
         if existing is not None:
             return existing
         now = self.clock()
-        details = draft.details()
+        await uow.staff.save(draft.orderer(), now)
+        await uow.drafts.delete(draft.user_id)
+        # From here the year's serial counter is locked until commit: every filing waits for it.
         order = Order(
             reference=format_reference(now.year, await uow.orders.next_serial(now.year)),
             state=OrderState.FILED,
             orderer=draft.orderer(),
-            details=details,
+            details=draft.details(),
             filed_at=now,
             updated_at=now,
             orderer_conversation=conversation,
         )
         if self.files_tickets:
             order = await tickets.queue_ticket(uow, order, now)
-        pnr_index = self.database.codec.vault.blind_index(details.brukare.personnummer)
+        pnr_index = self.database.codec.vault.blind_index(order.details.brukare.personnummer)
         await uow.orders.add(order, draft.key, pnr_index)
         event = OrderEvent(
             reference=order.reference, at=now, actor_id=draft.user_id, kind="filed", state=OrderState.FILED
@@ -103,6 +105,4 @@ class OrderService:
         await notifications.to_team(
             uow, f"event:{event_id}", notifications.team_filed(order), order.reference, now
         )
-        await uow.staff.save(order.orderer, now)
-        await uow.drafts.delete(draft.user_id)
         return order

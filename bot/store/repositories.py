@@ -14,7 +14,7 @@ from bot.domain import Order, Orderer, OrderEvent, OrderState
 from bot.drafts import OrderDraft
 from bot.store import tables
 from bot.store.codec import PayloadCodec
-from bot.store.upsert import insert_ignore, upsert
+from bot.store.upsert import insert_or_increment, upsert
 
 
 class ConcurrentUpdate(Exception):
@@ -65,15 +65,8 @@ class OrderRepository(_Repository):
     """Filed orders; the whole Order is the encrypted payload, a few columns are for queries."""
 
     async def next_serial(self, year: int) -> int:
-        serials = tables.order_serials
-        await insert_ignore(self.conn, serials, {"year": year, "last_serial": 0})
-        statement = (
-            update(serials)
-            .where(serials.c.year == year)
-            .values(last_serial=serials.c.last_serial + 1)
-            .returning(serials.c.last_serial)
-        )
-        return int((await self.conn.execute(statement)).scalar_one())
+        """The year's next serial; the counter row stays locked until the transaction ends."""
+        return await insert_or_increment(self.conn, tables.order_serials, {"year": year}, "last_serial")
 
     async def by_reference(self, reference: str) -> Order | None:
         return await self._one(tables.orders.c.reference == reference)

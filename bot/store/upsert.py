@@ -25,3 +25,12 @@ async def upsert(conn: AsyncConnection, table: Table, values: dict[str, Any]) ->
     statement = _insert(conn, table).values(**values)
     changes = {name: statement.excluded[name] for name in values if name not in keys}
     await conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
+
+
+async def insert_or_increment(conn: AsyncConnection, table: Table, keys: dict[str, Any], column: str) -> int:
+    """Insert the row of `keys` with `column` 1, or add 1 to its `column`: the new value, in one statement."""
+    statement = _insert(conn, table).values(**keys, **{column: 1})
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={column: table.c[column] + 1}
+    ).returning(table.c[column])
+    return int((await conn.execute(statement)).scalar_one())
