@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 metadata = MetaData(
@@ -31,6 +33,8 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 # connections all the time, which costs more than the turns themselves.
 POOL_SIZE = 20
 POOL_OVERFLOW = 10
+SQLITE_BUSY_SECONDS = 30  # how long a SQLite writer waits for the one before it
+_SQLITE_WRITERS: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()
 
 
 class ConnectionLost(Exception):
@@ -49,10 +53,30 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     return engine
+
+
+@asynccontextmanager
+async def writing(engine: AsyncEngine) -> AsyncIterator[None]:
+    """On SQLite, one writer of this process at a time, in turn; elsewhere nothing.
+
+    SQLite lets one transaction write at a time, and a writer that finds the file locked sleeps
+    in steps of up to 100 ms before it tries again, which made turns wait far longer than the
+    writes took. Waiting here is first come, first served, and bounded like the busy timeout.
+    """
+    if not is_sqlite(engine):
+        yield
+        return
+    lock = _SQLITE_WRITERS.setdefault(engine.sync_engine, asyncio.Lock())
+    async with asyncio.timeout(SQLITE_BUSY_SECONDS):
+        await lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @asynccontextmanager
@@ -86,7 +110,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints; commits skip the fsync
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA secure_delete=ON")  # erased data is overwritten in the file, not just unlinked
     cursor.close()

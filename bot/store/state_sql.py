@@ -8,7 +8,6 @@ path of the whole bot, so they skip SQLAlchemy's statement building and run on t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
@@ -113,14 +112,7 @@ class PostgresStateSql:
 
 
 class SqliteStateSql:
-    """aiosqlite: writes in one BEGIN IMMEDIATE transaction, the draft only when every key was saved.
-
-    SQLite has one writer at a time, and a writer that finds the file locked sleeps in steps of up
-    to 100 ms before it tries again; so this process's state writes queue here instead, in turn.
-    """
-
-    def __init__(self) -> None:
-        self._writing = asyncio.Lock()
+    """aiosqlite: writes in one BEGIN IMMEDIATE transaction, the draft only when every key was saved."""
 
     async def read(self, driver: Any, keys: Sequence[str]) -> list[StateRow]:
         marks = ", ".join("?" for _ in keys)
@@ -129,10 +121,6 @@ class SqliteStateSql:
             return [StateRow(*row) for row in await cursor.fetchall()]
 
     async def write(self, driver: Any, writes: Sequence[StateWrite], draft: DraftRow | None) -> Versions:
-        async with self._writing:
-            return await self._write_all(driver, writes, draft)
-
-    async def _write_all(self, driver: Any, writes: Sequence[StateWrite], draft: DraftRow | None) -> Versions:
         await driver.execute("BEGIN IMMEDIATE")
         try:
             versions = [await self._write_one(driver, write) for write in writes]

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.crypto import Vault
 from bot.drafts import OrderDraft
 from bot.store.codec import PayloadCodec
-from bot.store.db import driver_connection, metadata
+from bot.store.db import driver_connection, metadata, writing
 from bot.store.state_codec import dump_state, load_state
 from bot.store.state_sql import BOT_STATE, DraftRow, StateWrite, state_sql
 
@@ -82,7 +82,7 @@ class SqlStorage(Storage):
         writes = [
             StateWrite(key, self._dump(changes[key]), _expected(key, changes[key]), now) for key in keys
         ]
-        async with driver_connection(self._engine) as driver:
+        async with writing(self._engine), driver_connection(self._engine) as driver:
             versions = await self._sql.write(driver, writes, self._draft_row(draft))
         for key, version in zip(keys, versions, strict=True):
             if version is None:  # nothing was written

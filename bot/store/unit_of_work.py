@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.store.audit_repository import AuditRepository
 from bot.store.codec import PayloadCodec
-from bot.store.db import is_sqlite
+from bot.store.db import is_sqlite, writing
 from bot.store.outbox_repository import OutboxRepository
 from bot.store.repositories import (
     ConversationRepository,
@@ -50,7 +50,7 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[UnitOfWork]:
-        async with self.engine.begin() as conn:
+        async with writing(self.engine), self.engine.begin() as conn:
             yield UnitOfWork(conn, self.codec)
 
     @asynccontextmanager
