@@ -24,6 +24,7 @@ class Run:
 
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)  # "start", "answer", "file"
     turns: int = 0  # every turn played, measured or not
     completed: int = 0  # whole orders filed (order runs) or conversations played (echo runs)
     failed: int = 0
@@ -66,24 +67,27 @@ class Player:
         }
 
 
-Script = Callable[[Player, int, int, Callable[[float], None]], Awaitable[bool]]
+Record = Callable[[float, str], None]  # a turn's latency, and its kind
+Script = Callable[[Player, int, int, Record], Awaitable[bool]]
 
 
-async def play_orders(player: Player, worker: int, number: int, record: Callable[[float], None]) -> bool:
+async def play_orders(player: Player, worker: int, number: int, record: Record) -> bool:
     """One member of staff places one whole order; True when the bot answered with a reference."""
     conversation = user = f"staff-{worker}-{number}"
-    for text in order_answers(number):
-        record(await player.turn(conversation, user, text))
+    answers = order_answers(number)
+    for index, text in enumerate(answers):
+        kind = "start" if index == 0 else "file" if index == len(answers) - 1 else "answer"
+        record(await player.turn(conversation, user, text), kind)
     filed = FILED_MARK in player.connector.last_text.get(conversation, "")
     player.connector.forget(conversation)
     return filed
 
 
-async def play_echo(player: Player, worker: int, number: int, record: Callable[[float], None]) -> bool:
+async def play_echo(player: Player, worker: int, number: int, record: Record) -> bool:
     """The same number of turns as an order, against the echo bot; True when the echo came back."""
     conversation = user = f"echo-{worker}-{number}"
     for turn in range(len(order_answers(number))):
-        record(await player.turn(conversation, user, f"hej {turn}"))
+        record(await player.turn(conversation, user, f"hej {turn}"), "answer")
     echoed = player.connector.last_text.get(conversation, "").startswith("Echo:")
     player.connector.forget(conversation)
     return echoed
@@ -103,10 +107,11 @@ async def run_load(
     start = loop.time() + warmup
     stop = start + seconds
 
-    def record(latency: float) -> None:
+    def record(latency: float, kind: str) -> None:
         run.turns += 1
         if start <= loop.time() <= stop:
             run.latencies.append(latency)
+            run.by_kind.setdefault(kind, []).append(latency)
 
     async def worker(index: int) -> None:
         while loop.time() < stop:

@@ -32,6 +32,7 @@ class Figures:
     peak_rss_mb: float
     completed: int
     failed: int
+    p95_ms_by_kind: dict[str, float]  # the order's first turn, its answers, and the turn that files it
 
     @classmethod
     def of(cls, label: str, run: Run, cpu_seconds: float, peak_rss_mb: float) -> Figures:
@@ -46,6 +47,9 @@ class Figures:
             peak_rss_mb=peak_rss_mb,
             completed=run.completed,
             failed=run.failed,
+            p95_ms_by_kind={
+                kind: percentile(sorted(values), 0.95) * 1000 for kind, values in run.by_kind.items()
+            },
         )
 
 
@@ -76,6 +80,8 @@ def render(apps: list[Figures], echo: Figures, fanouts: list[FanOut], header: li
                 f"{f.completed}/{f.failed}",
             )
         )
+    lines += ["", "p95 by kind of turn (start: beställ; answer: every answer; file: the confirming ja):"]
+    lines += [f"  {f.label}: {_by_kind(f)}" for f in apps]
     lines += [
         "",
         *(
@@ -101,6 +107,10 @@ def _verdicts(apps: list[Figures], echo: Figures, fanouts: list[FanOut]) -> list
     done = ours.delivered == ours.count and ours.seconds <= TARGET_FANOUT_SECONDS
     lines.append(f"{ours.label}: {ours.count} notifications in {ours.seconds:.2f} s {_mark(done)}")
     return lines
+
+
+def _by_kind(figures: Figures) -> str:
+    return ", ".join(f"{kind} {ms:.0f} ms" for kind, ms in sorted(figures.p95_ms_by_kind.items()))
 
 
 def _mark(met: bool) -> str:
