@@ -21,6 +21,7 @@ from bot.store.unit_of_work import UnitOfWork
 from dialogs.commands import Command, parse_command
 from dialogs.mentions import without_bot_mention
 from dialogs.order_dialog import ORDER_ID, OrderDialog
+from dialogs.recent_references import RecentReferences
 from dialogs.users import user_id
 
 MAX_MESSAGE_LENGTH = 2000
@@ -47,6 +48,7 @@ class AlarmBot(ActivityHandler):
         directory: ConversationDirectory,
         order_dialog: OrderDialog,
         handlers: Sequence[MessageHandler] = (),
+        stored_references: RecentReferences | None = None,
     ) -> None:
         self.conversation_state = conversation_state
         self.orders = orders
@@ -55,7 +57,7 @@ class AlarmBot(ActivityHandler):
         self.dialogs = DialogSet(conversation_state.create_property("dialog_state"))
         self.seen_activities = conversation_state.create_property("seen_activity_ids")
         self.dialogs.add(order_dialog)
-        self._known_references: dict[str, tuple[object, ...]] = {}
+        self._stored_references = RecentReferences() if stored_references is None else stored_references
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         # One turn at a time per conversation: adapters/channel.py sees to that, for every channel.
@@ -167,16 +169,16 @@ class AlarmBot(ActivityHandler):
 
     async def forget_refused(self, _uow: UnitOfWork, item: OutboxItem) -> None:
         """A chat refused a message for good: its next turn stores the reference again, so it is reachable."""
-        self._known_references.pop(item.destination, None)
+        self._stored_references.forget(item.destination)
 
     async def _remember_conversation(self, turn_context: TurnContext, key: str) -> None:
         fingerprint = reference_fingerprint(turn_context.activity)
-        if not key or self._known_references.get(key) == fingerprint:
-            return  # serialised only when it changed: most turns end here
+        if not key or self._stored_references.is_stored(key, fingerprint):
+            return  # serialised only when it changed or is old: most turns end here
         reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
         reference.pop("activityId", None)  # new every turn, and proactive messages do not use it
         await self.directory.remember(key, user_id(turn_context), reference)
-        self._known_references[key] = fingerprint
+        self._stored_references.note(key, fingerprint)
 
 
 def reference_fingerprint(activity: Activity) -> tuple[object, ...]:

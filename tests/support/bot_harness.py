@@ -25,6 +25,7 @@ from bot.store.state_storage import OncePerTurnConversationState, SqlStorage
 from bot.store.unit_of_work import Database
 from dialogs.alarm_bot import AlarmBot
 from dialogs.order_dialog import OrderDialog
+from dialogs.recent_references import RecentReferences
 from dialogs.status import StatusHandler
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -43,6 +44,7 @@ class RunningBot:
 
     bot: AlarmBot
     orders: OrderService
+    database: Database
 
     def chat(self, user_id: str = USER, conversation_id: str = CONVERSATION) -> Chat:
         return Chat(self.bot, user_id, conversation_id)
@@ -50,7 +52,10 @@ class RunningBot:
 
 @asynccontextmanager
 async def running_bot(
-    database_url: str, key: str, team_member_ids: Sequence[str] = ()
+    database_url: str,
+    key: str,
+    team_member_ids: Sequence[str] = (),
+    stored_references: RecentReferences | None = None,
 ) -> AsyncIterator[RunningBot]:
     """A new bot on a migrated database; leaving the block throws it away, as a restart would."""
     engine = create_engine(database_url)
@@ -67,8 +72,9 @@ async def running_bot(
             ConversationDirectory(database, fixed_clock),
             OrderDialog(orders, conversation_state, load_categories(), fixed_clock),
             handlers=[StatusHandler(status, conversation_state)],
+            stored_references=stored_references,
         )
-        yield RunningBot(bot, orders)
+        yield RunningBot(bot, orders, database)
     finally:
         await engine.dispose()
 
