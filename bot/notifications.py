@@ -58,7 +58,14 @@ def team_unreachable(order: Order) -> Message:
 
 async def to_team(uow: UnitOfWork, key: str, message: Message, reference: str, now: datetime) -> None:
     """Queue `message` for every team conversation, once per `key`."""
-    for conversation in await uow.conversations.team_channels():
+    await to_conversations(uow, await uow.conversations.team_channels(), key, message, reference, now)
+
+
+async def to_conversations(
+    uow: UnitOfWork, conversations: list[str], key: str, message: Message, reference: str, now: datetime
+) -> None:
+    """Queue `message` for each of `conversations` (the team's, read earlier), once per `key`."""
+    for conversation in conversations:
         await uow.outbox.add(
             f"{key}:{conversation}", OutboxChannel.CHAT, conversation, message, now, reference
         )

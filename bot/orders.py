@@ -84,6 +84,7 @@ class OrderService:
         now = self.clock()
         await uow.staff.save(draft.orderer(), now)
         await uow.drafts.delete(draft.user_id)
+        team = await uow.conversations.team_channels()
         # From here the year's serial counter is locked until commit: every filing waits for it.
         order = Order(
             reference=format_reference(now.year, await uow.orders.next_serial(now.year)),
@@ -102,7 +103,6 @@ class OrderService:
             reference=order.reference, at=now, actor_id=draft.user_id, kind="filed", state=OrderState.FILED
         )
         event_id = await uow.events.add(event)
-        await notifications.to_team(
-            uow, f"event:{event_id}", notifications.team_filed(order), order.reference, now
-        )
+        message = notifications.team_filed(order)
+        await notifications.to_conversations(uow, team, f"event:{event_id}", message, order.reference, now)
         return order
