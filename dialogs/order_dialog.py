@@ -147,7 +147,6 @@ class OrderDialog(ComponentDialog):
         del state[CONFIRMING_CANCEL]
         if answer:
             await self.orders.discard_draft(user_id(context))
-            self.state.unstage_draft(context)
             await context.send_activity(texts.CANCELLED)
             return await inner_dc.cancel_all_dialogs()
         await context.send_activity(texts.NOT_CANCELLED)
