@@ -111,6 +111,7 @@ async def test_re_send_is_refused_without_a_change_when_there_is_nothing_to_re_s
             await team.say("registrera teamkanal")
             reference = await staff.file_order()
             await wait_until(lambda: reference in desk.tickets, lambda: desk.posts)
+            await team.wait_for(reference)  # the new-order notice, before the replies we read
             help_text = "\n".join(await team.say("hjälp"))
             sent_already = "\n".join(await team.say(f"skicka om {reference}"))
             unknown = "\n".join(await team.say("skicka om VT-2020-9999"))
