@@ -109,7 +109,8 @@ class OrderDialog(ComponentDialog):
         return await step.end_dialog(order.reference)
 
     async def _save_draft(self, context: TurnContext, draft: BaseModel) -> None:
-        self.state.stage_draft(context, OrderDraft.model_validate(draft.model_dump()), self.clock())
+        assert isinstance(draft, OrderDraft)  # the order form's model
+        self.state.stage_draft(context, draft, self.clock())
 
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         state = inner_dc.parent.active_dialog.state
