@@ -263,7 +263,8 @@ NOTIFY_ORDERER_TICKET_DELAYED = "Lindesk svarar inte just nu. **{reference}** ä
 NOTIFY_ORDERER_TICKET_SENT = "Nu har Lindesk tagit emot **{reference}** ({brukare})."
 NOTIFY_TEAM_TICKET_FAILED = (
     "**{reference}** ({unit}) kunde inte skickas till Lindesk: Lindesk tog inte emot ärendet. "
-    "Lägg in det i Lindesk för hand. Skriv **visa {reference}** för uppgifterna."
+    "När felet hos Lindesk är åtgärdat, skriv **skicka om {reference}**. "
+    "Skriv **visa {reference}** för uppgifterna."
 )
 
 RESENT = (
