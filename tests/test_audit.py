@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
 from aiohttp.test_utils import unused_port
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -21,8 +20,9 @@ from bot.audit_export import default_start
 from bot.notifications import local
 from bot.orders import utc_now
 from bot.settings import Settings
+from tests.support.chatting import chatting
 from tests.support.http_helpers import app_database
-from tests.support.team import ANNA, BO, STAFF, Line, RefusingConnector, team_settings
+from tests.support.team import ANNA, BO, STAFF, team_settings
 from tests.support.webchat_server import running_webchat_app
 
 LINK = re.compile(r"https?://\S+")
@@ -42,20 +42,15 @@ async def test_every_change_view_and_export_is_logged_and_the_team_downloads_the
     database_url: str, tmp_path: Path
 ) -> None:
     settings = team_settings(database_url, tmp_path, host=LOOPBACK, port=unused_port())
-    async with (
-        RefusingConnector() as connector,
-        ClientSession() as session,
-        running_webchat_app(settings) as url,
-    ):
-        line = Line(session, url, connector)
-        team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
+    async with chatting(settings, serve=running_webchat_app) as app:
+        team, staff = app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
         reference = await staff.file_order()
         await team.say_all(f"ta {reference}", f"klar {reference} inventarie larm A-100", f"visa {reference}")
         inventory_link = LINK.findall((await team.say("inventarie"))[0])[0]
-        assert (await session.get(inventory_link)).status == 200
+        assert (await app.http.get(inventory_link)).status == 200
         assert await staff.say("logg") == [texts.AUDIT_REFUSED]
         told = (await team.say("logg"))[-1]
-        async with session.get(LINK.findall(told)[0]) as response:
+        async with app.http.get(LINK.findall(told)[0]) as response:
             status, kind, body = response.status, response.content_type, await response.text()
     assert (status, kind) == (200, "text/csv")
     assert list(rows_of(body)[0]) == list(texts.AUDIT_CSV_HEADER)
@@ -82,13 +77,8 @@ async def test_the_log_link_works_only_for_its_reader_and_only_for_a_while(
     settings = team_settings(
         database_url, tmp_path, host=LOOPBACK, port=unused_port(), audit_reader_ids=(BO[0],)
     )
-    async with (
-        RefusingConnector() as connector,
-        ClientSession() as session,
-        running_webchat_app(settings) as url,
-    ):
-        line = Line(session, url, connector)
-        anna, bo = line.chat(ANNA, "anna-chat"), line.chat(BO, "bo-chat")
+    async with chatting(settings, serve=running_webchat_app) as app:
+        anna, bo = app.chat(ANNA, "anna-chat"), app.chat(BO, "bo-chat")
         assert await anna.say("logg") == [texts.AUDIT_REFUSED]  # in the team, but not a reader of the log
         assert await bo.say("logg 2026-02-30") == [texts.AUDIT_BAD_DATE]
         link = LINK.findall((await bo.say("logg 2026-01-01"))[-1])[0]
@@ -96,12 +86,12 @@ async def test_the_log_link_works_only_for_its_reader_and_only_for_a_while(
         forged = link.replace("token=", "token=x")
         for refused in (
             forged,
-            f"{url}/api/team/audit.csv",
-            f"{url}/api/team/audit.csv?token=&since=2026-01-01",
+            f"{app.url}/api/team/audit.csv",
+            f"{app.url}/api/team/audit.csv?token=&since=2026-01-01",
         ):
-            async with session.get(refused) as response:
+            async with app.http.get(refused) as response:
                 assert (response.status, await response.text()) == (403, texts.AUDIT_DOWNLOAD_REFUSED)
-        async with session.get(link) as response:
+        async with app.http.get(link) as response:
             assert response.status == 200
 
 

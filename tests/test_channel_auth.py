@@ -22,6 +22,7 @@ from bot.crypto import ConfigurationError
 from tests.support.app_server import app_settings, running_app
 from tests.support.bot_identity import LoopbackIdentity, new_key
 from tests.support.chat import Chat
+from tests.support.chatting import chatting
 from tests.support.connector import LoopbackConnector
 from tests.support.http_helpers import stored_conversation
 
@@ -159,15 +160,15 @@ async def test_without_an_app_id_the_app_warns_that_nothing_is_authenticated(
 ) -> None:
     caplog.set_level(logging.WARNING)
     settings = _local(tmp_path, host=host, allow_unauthenticated=allow)
-    async with ClientSession() as session, running_app(settings) as url:
-        assert (await session.get(f"{url}/healthz")).status == 200
+    async with chatting(settings) as app:
+        assert (await app.http.get(f"{app.url}/healthz")).status == 200
     warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
     assert any("not authenticated" in warning for warning in warnings), warnings
 
 
 async def test_with_an_app_id_the_app_may_listen_on_every_interface(tmp_path: Path) -> None:
     settings = _local(tmp_path, host="0.0.0.0", microsoft_app_id=str(uuid.uuid4()))
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        activity = Chat(session, url, connector).activity("beställ")
-        async with session.post(f"{url}/api/messages", json=activity) as response:
+    async with chatting(settings) as app:
+        activity = app.chat().activity("beställ")
+        async with app.http.post(f"{app.url}/api/messages", json=activity) as response:
             assert response.status == 401

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import web
 from aiohttp.test_utils import TestServer
 from botbuilder.core import TurnContext
 from botbuilder.schema import (
@@ -31,9 +31,8 @@ from bot import texts
 from bot.settings import Settings
 from bot.store.state_storage import StorageConflict
 from dialogs.messages import question, with_card
-from tests.support.app_server import app_settings, running_app
-from tests.support.chat import Chat
-from tests.support.connector import LoopbackConnector
+from tests.support.app_server import app_settings
+from tests.support.chatting import chatting
 
 APP_ID = "6a3c1f0e-0000-4000-8000-000000000b07"
 TENANT = "4b6c2d1e-0000-4000-8000-0000000000aa"
@@ -97,13 +96,12 @@ def _reference(connector: RecordingConnector, conversation: str = "personal-1") 
 
 
 async def test_replies_reach_the_connector_as_replies(database_url: str, tmp_path: Path) -> None:
-    async with LoopbackConnector() as loopback, ClientSession() as session:
-        async with running_app(app_settings(database_url, tmp_path)) as url:
-            chat = Chat(session, url, loopback)
-            replies = await chat.say("hjälp")
-        service_url = loopback.url
+    async with chatting(app_settings(database_url, tmp_path)) as app:
+        chat = app.chat()
+        replies = await chat.say("hjälp")
+        service_url = app.connector.url
     assert replies and texts.WELCOME in replies[0]
-    sent = loopback.received[chat.conversation_id][0]
+    sent = app.connector.received[chat.conversation_id][0]
     assert sent["replyToId"].startswith("act-")
     assert sent["recipient"]["id"] == chat.user_id
     assert sent["serviceUrl"] == service_url

@@ -6,8 +6,6 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from aiohttp import ClientSession
-
 from adapters.inventory_download import PATH, TOKEN_PURPOSE
 from bot import texts
 from bot.audit import AuditAction
@@ -15,8 +13,9 @@ from bot.crypto import Vault
 from bot.links import DownloadTokens
 from bot.orders import utc_now
 from tests.support.app_server import TEST_KEY
+from tests.support.chatting import chatting
 from tests.support.http_helpers import app_database
-from tests.support.team import ANNA, STAFF, Line, RefusingConnector, team_settings
+from tests.support.team import ANNA, STAFF, team_settings
 from tests.support.webchat_server import on_free_port, running_webchat_app
 
 LINK = re.compile(r"https?://\S+")
@@ -30,18 +29,16 @@ def tokens(minutes_ago: float = 0) -> DownloadTokens:
 
 async def test_the_team_sees_the_inventory_and_downloads_it_as_csv(database_url: str, tmp_path: Path) -> None:
     settings = on_free_port(team_settings(database_url, tmp_path))
-    async with RefusingConnector() as connector, ClientSession() as session:
-        async with running_webchat_app(settings) as url:
-            line = Line(session, url, connector)
-            team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
-            empty = await team.say("inventarie")
-            reference = await staff.file_order()
-            await team.say_all(f"ta {reference}", f"klar {reference} inventarie larm A-100 lås =L-200")
-            listed = (await team.say("Inventarielista"))[0]
-            async with session.get(LINK.findall(listed)[0]) as response:
-                status, kind, body = response.status, response.content_type, await response.text()
-        async with app_database(settings) as database, database.transaction() as uow:
-            audited = await uow.audit.for_order(reference)
+    async with chatting(settings, serve=running_webchat_app) as app:
+        team, staff = app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
+        empty = await team.say("inventarie")
+        reference = await staff.file_order()
+        await team.say_all(f"ta {reference}", f"klar {reference} inventarie larm A-100 lås =L-200")
+        listed = (await team.say("Inventarielista"))[0]
+        async with app.http.get(LINK.findall(listed)[0]) as response:
+            status, kind, body = response.status, response.content_type, await response.text()
+    async with app_database(settings) as database, database.transaction() as uow:
+        audited = await uow.audit.for_order(reference)
     assert empty == [texts.INVENTORY_EMPTY]
     assert f"**{reference}** Greta Johansson, Storgatan 12: larm A-100, lås =L-200" in listed
     assert (status, kind) == (200, "text/csv")
@@ -77,10 +74,10 @@ async def test_the_download_is_refused_without_a_valid_team_link(database_url: s
         "not in the team": f"?token={tokens().issue(STAFF[0])}",
         "valid": f"?token={valid}",
     }
-    async with ClientSession() as session, running_webchat_app(settings) as url:
+    async with chatting(settings, serve=running_webchat_app) as app:
         answers = {}
         for name, query in links.items():
-            async with session.get(f"{url}{PATH}{query}") as response:
+            async with app.http.get(f"{app.url}{PATH}{query}") as response:
                 answers[name] = (response.status, await response.text())
     assert {name: status for name, (status, _) in answers.items()} == {
         name: 200 if name == "valid" else 403 for name in links

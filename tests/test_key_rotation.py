@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
 from cryptography.fernet import Fernet
 
 from adapters.admin import run
@@ -14,9 +13,7 @@ from bot.crypto import ConfigurationError, Vault
 from bot.settings import Settings
 from bot.store.db import create_engine
 from bot.store.rotation import rotate_keys
-from tests.support.app_server import running_app
-from tests.support.chat import Chat
-from tests.support.connector import LoopbackConnector
+from tests.support.chatting import chatting
 from tests.support.http_helpers import ORDER_ANSWERS, PNR, answers_after, answers_through, reference_in
 from tests.support.stored_data import encrypted_values
 from tests.support.team import ANNA, team_settings
@@ -49,20 +46,20 @@ def readable_with(key: str, values: list[tuple[str, bytes]]) -> set[str]:
 
 
 async def test_after_rotation_only_the_newest_key_is_needed(database_url: str, tmp_path: Path) -> None:
-    async with LoopbackConnector() as connector, ClientSession() as session:
-        async with running_app(keyed(database_url, tmp_path, OLD)) as url:
-            await Chat(session, url, connector, user_id=ANNA[0]).say("registrera teamkanal")  # gets notices
-            filer = Chat(session, url, connector, user_id="staff-1")
-            reference = reference_in((await filer.say_all(*ORDER_ANSWERS, "ja"))[-1])
-            halfway = Chat(session, url, connector, user_id="staff-2", conversation_id="conv-halfway")
-            await halfway.say_all(*answers_through("brukare_name"))  # a draft, and dialog state mid-order
+    async with chatting(keyed(database_url, tmp_path, OLD)) as app:
+        await app.chat(ANNA[0]).say("registrera teamkanal")  # gets notices
+        filer = app.chat("staff-1")
+        reference = reference_in((await filer.say_all(*ORDER_ANSWERS, "ja"))[-1])
+        halfway = app.chat("staff-2", "conv-halfway")
+        await halfway.say_all(*answers_through("brukare_name"))  # a draft, and dialog state mid-order
+        await app.stop()
         before = await encrypted_values(database_url)
         assert {name for name, _ in before} >= ENCRYPTED
         assert readable_with(NEW, before) == set()
 
-        async with running_app(keyed(database_url, tmp_path, NEW, OLD)) as url:  # the new key first
-            resumed = Chat(session, url, connector, user_id="staff-2", conversation_id="conv-halfway")
-            assert texts.ASK_STREET in (await resumed.say(f"{PNR[:8]}-{PNR[8:]}"))[-1]
+        await app.start(keyed(database_url, tmp_path, NEW, OLD))  # the new key first
+        assert texts.ASK_STREET in (await halfway.say(f"{PNR[:8]}-{PNR[8:]}"))[-1]
+        await app.stop()
 
         told = await run(keyed(database_url, tmp_path, NEW, OLD), ["rotate-keys"])
         assert "orders.payload" in told and "bot_state.data" in told
@@ -70,18 +67,17 @@ async def test_after_rotation_only_the_newest_key_is_needed(database_url: str, t
         assert readable_with(NEW, after) == {name for name, _ in after}
         assert readable_with(OLD, after) == set()
 
-        async with running_app(keyed(database_url, tmp_path, NEW)) as url:  # the old key is gone
-            resumed = Chat(session, url, connector, user_id="staff-2", conversation_id="conv-halfway")
-            filed = await resumed.say_all(*answers_after("personnummer"), "ja")
-            assert reference_in(filed[-1]) != reference
-            found = await Chat(session, url, connector, user_id="staff-1").say(f"status {PNR[:8]}-{PNR[8:]}")
-            assert reference in found[-1]
+        await app.start(keyed(database_url, tmp_path, NEW))  # the old key is gone
+        filed = await halfway.say_all(*answers_after("personnummer"), "ja")
+        assert reference_in(filed[-1]) != reference
+        found = await app.chat("staff-1").say(f"status {PNR[:8]}-{PNR[8:]}")
+        assert reference in found[-1]
 
 
 async def test_rotating_again_changes_nothing(database_url: str, tmp_path: Path) -> None:
     settings = keyed(database_url, tmp_path, OLD)
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        await Chat(session, url, connector).say_all(*ORDER_ANSWERS, "ja")
+    async with chatting(settings) as app:
+        await app.chat().say_all(*ORDER_ANSWERS, "ja")
     holding_values = {name for name, _ in await encrypted_values(database_url)}
     engine = create_engine(database_url)
     try:
@@ -97,7 +93,7 @@ async def test_data_under_an_unknown_key_stops_the_rotation_with_a_clear_error(
     database_url: str, tmp_path: Path
 ) -> None:
     settings = keyed(database_url, tmp_path, OLD)
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        await Chat(session, url, connector).say("beställ")
+    async with chatting(settings) as app:
+        await app.chat().say("beställ")
     with pytest.raises(ConfigurationError, match="cannot be decrypted"):
         await run(keyed(database_url, tmp_path, NEW), ["rotate-keys"])

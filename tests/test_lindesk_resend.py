@@ -6,7 +6,6 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
 
 from bot import texts
 from bot.access import AccessPolicy
@@ -17,13 +16,12 @@ from bot.ticket_resend import REQUEUED, TicketResend
 from bot.tickets import message_id
 from bot.workflow import NotAllowed
 from dialogs.team.commands import TeamCommand, Verb, parse_team_command
-from tests.support.app_server import running_app
-from tests.support.connector import LoopbackConnector
+from tests.support.chatting import chatting
 from tests.support.http_helpers import app_database
 from tests.support.lindesk import TEAM_CONVERSATION, DeskApp, desk_app
 from tests.support.rest_desk import DESK_TOKEN, RestDeskServer
 from tests.support.smtp_desk import BOT_ADDRESS, SmtpDeskServer
-from tests.support.team import ANNA, BO, STAFF, Line, team_settings, wait_until
+from tests.support.team import ANNA, BO, STAFF, team_settings, wait_until
 from tests.test_handling import queued_texts
 from tests.test_lindesk_delivery import ORDERER_CONVERSATION, file_order
 from tests.test_orders import complete_draft
@@ -68,14 +66,13 @@ def test_re_send_is_recognised_with_or_without_its_reference(typed: str, command
 async def test_the_team_re_sends_a_refused_ticket_over_http_and_the_desk_files_it_once(
     database_url: str, tmp_path: Path
 ) -> None:
-    async with RestDeskServer() as desk, LoopbackConnector() as connector, ClientSession() as session:
+    async with RestDeskServer() as desk:
         settings = rest_settings(database_url, tmp_path, desk)
         desk.refuse_with = 400
-        async with running_app(settings) as url:
-            line = Line(session, url, connector)
-            anna, bo = line.chat(ANNA, "team-channel"), line.chat(BO, "team-chat-bo")
+        async with chatting(settings) as app:
+            anna, bo = app.chat(ANNA, "team-channel"), app.chat(BO, "team-chat-bo")
             await anna.say("registrera teamkanal")
-            reference = await line.chat(STAFF, "staff-chat").file_order()
+            reference = await app.chat(STAFF, "staff-chat").file_order()
             await anna.wait_for(FAILED.format(reference=reference, unit="Hemtjänst Ryd"))
             desk.refuse_with = None  # the desk's problem is fixed
             answers = await asyncio.gather(
@@ -103,11 +100,10 @@ async def test_the_team_re_sends_a_refused_ticket_over_http_and_the_desk_files_i
 async def test_re_send_is_refused_without_a_change_when_there_is_nothing_to_re_send(
     database_url: str, tmp_path: Path
 ) -> None:
-    async with RestDeskServer() as desk, LoopbackConnector() as connector, ClientSession() as session:
+    async with RestDeskServer() as desk:
         settings = rest_settings(database_url, tmp_path, desk)
-        async with running_app(settings) as url:
-            line = Line(session, url, connector)
-            team, staff = line.chat(ANNA, "team-channel"), line.chat(STAFF, "staff-chat")
+        async with chatting(settings) as app:
+            team, staff = app.chat(ANNA, "team-channel"), app.chat(STAFF, "staff-chat")
             await team.say("registrera teamkanal")
             reference = await staff.file_order()
             await wait_until(lambda: reference in desk.tickets, lambda: desk.posts)

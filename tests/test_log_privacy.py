@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -16,7 +15,8 @@ from pydantic import ValidationError
 from bot import log_privacy
 from bot.domain import Brukare
 from bot.identity import format_phone, parse_phone
-from tests.support.app_server import app_settings, running_app
+from tests.support.app_server import app_settings
+from tests.support.chatting import chatting
 from tests.support.testdata import FICTIONAL_LANDLINES, FICTIONAL_MOBILES, TEST_PERSONNUMMER
 
 PNR = TEST_PERSONNUMMER[1]
@@ -125,10 +125,10 @@ def test_references_times_addresses_and_ids_are_left_alone(app_log: io.StringIO)
 async def test_the_access_log_of_the_running_app_is_masked(
     app_log: io.StringIO, database_url: str, tmp_path: Path
 ) -> None:
-    async with ClientSession() as session, running_app(app_settings(database_url, tmp_path)) as url:
+    async with chatting(app_settings(database_url, tmp_path)) as app:
         for value in (PNR, parse_phone(FICTIONAL_MOBILES[0]), f"hej {FICTIONAL_LANDLINES[12]}"):
-            async with session.get(
-                f"{url}/healthz", params={"q": value}, headers={"Referer": f"{url}/?p={value}"}
+            async with app.http.get(
+                f"{app.url}/healthz", params={"q": value}, headers={"Referer": f"{app.url}/?p={value}"}
             ):
                 pass
     written = app_log.getvalue()

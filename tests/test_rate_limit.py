@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aiohttp import ClientSession
-
 from bot import texts
 from bot.rate_limit import RateLimiter, Verdict
-from tests.support.app_server import app_settings, running_app
-from tests.support.chat import Chat
-from tests.support.connector import LoopbackConnector
+from tests.support.app_server import app_settings
+from tests.support.chatting import chatting
 from tests.support.http_helpers import answers_through, order_service
 
 
@@ -56,17 +53,17 @@ async def test_over_http_a_flooding_user_is_told_once_and_their_order_is_unchang
     database_url: str, tmp_path: Path
 ) -> None:
     settings = app_settings(database_url, tmp_path, rate_limit_per_minute=1, rate_limit_burst=5)
-    async with LoopbackConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        flooding = Chat(session, url, connector, user_id="staff-1")
+    async with chatting(settings) as app:
+        flooding = app.chat("staff-1")
         answered = await flooding.say_all(*answers_through("unit"))  # five messages: the burst
         assert texts.ASK_ORDERER_NAME in answered[-1]
         statuses = []
         for text in ("Karin Andersson", "070-174 06 10", "ja", "avbryt"):
             statuses.append((await flooding.post(flooding.activity(text))).status)
         assert statuses == [201, 201, 201, 201]
-        assert connector.texts(flooding.conversation_id)[-1] == texts.RATE_LIMITED
-        assert connector.texts(flooding.conversation_id).count(texts.RATE_LIMITED) == 1
-        other = Chat(session, url, connector, user_id="staff-2")
+        assert flooding.texts()[-1] == texts.RATE_LIMITED
+        assert flooding.texts().count(texts.RATE_LIMITED) == 1
+        other = app.chat("staff-2")
         assert texts.ASK_TRESERVA in (await other.say("beställ"))[-1]
     async with order_service(settings) as orders:
         draft = await orders.load_draft("staff-1")

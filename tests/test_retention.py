@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
@@ -29,7 +28,8 @@ from bot.store.migrate import migrate
 from bot.store.state_storage import SqlStorage
 from bot.store.unit_of_work import Database
 from dialogs.team import views
-from tests.support.app_server import app_settings, running_app
+from tests.support.app_server import app_settings
+from tests.support.chatting import chatting
 from tests.support.http_helpers import order_service
 from tests.support.stored_data import encrypted_values, sqlite_files
 from tests.support.testdata import TEST_PERSONNUMMER
@@ -218,8 +218,8 @@ async def test_the_app_runs_the_rules_by_itself_and_the_admin_command_runs_them_
     await team.cancel(second, ANNA, "Dubblett.")
     await engine.dispose()
 
-    async with ClientSession() as session, running_app(settings) as url:
-        assert (await session.get(f"{url}/healthz")).status == 200
+    async with chatting(settings) as app:
+        assert (await app.http.get(f"{app.url}/healthz")).status == 200
     # The app ran the rules when it started; the command finds nothing left to do.
     told = await run(settings, ["retention"])
     assert told == texts.ADMIN_RETENTION_DONE.format(

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession
 from cryptography.fernet import Fernet
 
 from bot import texts
@@ -25,10 +24,9 @@ from bot.store.codec import PayloadCodec
 from bot.store.db import create_engine
 from bot.store.migrate import migrate
 from bot.store.unit_of_work import Database
-from tests.support import chat as http
-from tests.support.app_server import app_settings, running_app
+from tests.support.app_server import app_settings
 from tests.support.bot_harness import NOW, Chat, RunningBot, fixed_clock, running_bot
-from tests.support.connector import LoopbackConnector
+from tests.support.chatting import chatting
 from tests.support.http_helpers import ORDER_ANSWERS, ORDER_STEPS, reference_in
 from tests.support.testdata import TEST_PERSONNUMMER
 from tests.test_orders import complete_draft
@@ -307,17 +305,13 @@ async def test_a_number_answers_only_the_list_of_the_one_who_asked(world: Runnin
 
 async def test_status_questions_work_in_the_app_over_http(database_url: str, tmp_path: Path) -> None:
     settings = app_settings(database_url, tmp_path, team_member_ids=(ANNA.user_id,))
-    async with (
-        LoopbackConnector() as connector,
-        ClientSession() as session,
-        running_app(settings) as url,
-    ):
-        staff = http.Chat(session, url, connector, user_id=STAFF)
+    async with chatting(settings) as app:
+        staff = app.chat(STAFF)
         await staff.say_all(*ORDER_ANSWERS)
         reference = reference_in((await staff.say("ja"))[-1])
         orderer = await staff.say(f"vad är status på {reference.lower()}?")
-        member = await http.Chat(session, url, connector, user_id=ANNA.user_id).say(f"status {reference}")
-        other = await http.Chat(session, url, connector, user_id=OTHER_UNIT).say(f"status {reference}")
+        member = await app.chat(ANNA.user_id).say(f"status {reference}")
+        other = await app.chat(OTHER_UNIT).say(f"status {reference}")
     assert answered(orderer) == [reference]
     assert member == orderer
     assert other == [texts.ORDER_NOT_FOUND.format(reference=reference)]

@@ -10,20 +10,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from aiohttp import ClientSession
 from sqlalchemy import select
 
 from bot import texts
 from bot.settings import Settings
 from bot.store import tables
-from tests.support.app_server import running_app
+from tests.support.chatting import RunningApp, chatting
 from tests.support.http_helpers import app_database
 from tests.support.team import (
     ANNA,
     POLL_SECONDS,
     STAFF,
     WAIT_ROUNDS,
-    Line,
     NamedChat,
     RefusingConnector,
     next_week,
@@ -36,8 +34,8 @@ UNREACHABLE = texts.NOTIFY_TEAM_UNREACHABLE.split("{")[0]  # how the team's noti
 BOOKED = texts.NOTIFY_ORDERER_BOOKED.split("{")[0]
 
 
-def chats(line: Line) -> tuple[NamedChat, NamedChat]:
-    return line.chat(ANNA, TEAM_CHANNEL), line.chat(STAFF, ORDERER_CHAT)
+def chats(app: RunningApp) -> tuple[NamedChat, NamedChat]:
+    return app.chat(ANNA, TEAM_CHANNEL), app.chat(STAFF, ORDERER_CHAT)
 
 
 def booking(reference: str, days_later: int = 0) -> str:
@@ -68,20 +66,18 @@ async def test_three_refused_messages_give_the_team_one_notice_also_across_a_res
     database_url: str, tmp_path: Path
 ) -> None:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session:
-        async with running_app(settings) as url:
-            team, staff = chats(Line(session, url, connector))
-            await team.say("registrera teamkanal")
-            reference = await staff.file_order()
-            connector.refuse[ORDERER_CHAT] = 403  # the orderer removed the bot
-            await team.say(f"ta {reference}")
-            await team.say(booking(reference))
-            await settled(settings, refused=2)
-        async with running_app(settings) as url:
-            team, _staff = chats(Line(session, url, connector))
-            await team.say(booking(reference, days_later=1))  # the third message, after a restart
-            await settled(settings, refused=3)
-    assert connector.refused[ORDERER_CHAT] == 3
+    async with chatting(settings) as app:
+        team, staff = chats(app)
+        await team.say("registrera teamkanal")
+        reference = await staff.file_order()
+        app.connector.refuse[ORDERER_CHAT] = 403  # the orderer removed the bot
+        await team.say(f"ta {reference}")
+        await team.say(booking(reference))
+        await settled(settings, refused=2)
+        await app.restart()
+        await team.say(booking(reference, days_later=1))  # the third message, after a restart
+        await settled(settings, refused=3)
+    assert app.connector.refused[ORDERER_CHAT] == 3
     assert unreachable_notices(team) == 1
 
 
@@ -99,14 +95,14 @@ class Lost:
 @asynccontextmanager
 async def an_orderer_lost_once(database_url: str, tmp_path: Path) -> AsyncIterator[Lost]:
     settings = team_settings(database_url, tmp_path)
-    async with RefusingConnector() as connector, ClientSession() as session, running_app(settings) as url:
-        team, staff = chats(Line(session, url, connector))
+    async with chatting(settings) as app:
+        team, staff = chats(app)
         await team.say("registrera teamkanal")
         reference = await staff.file_order()
-        connector.refuse[ORDERER_CHAT] = 403
+        app.connector.refuse[ORDERER_CHAT] = 403
         await team.say(f"ta {reference}")
         await settled(settings, refused=1)
-        yield Lost(settings, connector, team, staff, reference)
+        yield Lost(settings, app.connector, team, staff, reference)
 
 
 async def test_an_orderer_who_speaks_again_and_is_lost_again_is_reported_again(

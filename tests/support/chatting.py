@@ -36,8 +36,9 @@ class RunningApp:
         self._chats.append(chat)
         return chat
 
-    async def start(self) -> None:
-        """Start the app on the settings' database and data dir; every chat made here talks to it."""
+    async def start(self, settings: Settings | None = None) -> None:
+        """Start the app (on `settings` from now on, if given); every chat made here talks to it."""
+        self.settings = settings or self.settings
         self.url = await self._running.enter_async_context(self.serve(self.settings))
         for chat in self._chats:
             chat.app_url = self.url
