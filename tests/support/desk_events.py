@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import ClientSession
 
-from bot.domain import Order
+from bot.domain import Order, TicketState
 from bot.settings import Settings
 from tests.support.app_server import app_settings, running_app
 from tests.support.http_helpers import order_service
@@ -55,12 +55,20 @@ class DeskSide:
         return await self.post(body, sign(body))
 
     async def ticket(self, reference: str) -> dict[str, Any]:
-        """The desk's ticket for `reference` once the app's outbox worker has filed it (a bounded wait)."""
-        for _ in range(200):
-            if reference in self.desk.tickets:
+        """The desk's ticket for `reference` once the app's outbox worker has filed it (a bounded wait).
+
+        Filed means the app has also recorded the desk's answer: until then an event from the desk
+        about the ticket is refused (409), as it would be from the real desk, which then retries.
+        """
+        for _ in range(600):
+            if reference in self.desk.tickets and await self._recorded(reference):
                 return self.desk.tickets[reference]
             await asyncio.sleep(0.05)
         raise AssertionError(f"{reference} never reached the desk")
+
+    async def _recorded(self, reference: str) -> bool:
+        ticket = (await self.order(reference)).ticket
+        return ticket is not None and ticket.state is TicketState.SENT
 
     async def file_order(self, user_id: str = "staff-1") -> str:
         async with order_service(self.settings) as orders:
