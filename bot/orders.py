@@ -27,10 +27,6 @@ class OrderService:
         self.clock = clock
         self.files_tickets = files_tickets  # True: each order is also filed in the service desk
 
-    async def profile(self, user_id: str) -> Orderer | None:
-        async with self.database.statements() as uow:
-            return await uow.staff.get(user_id)
-
     async def starting_point(self, user_id: str) -> tuple[OrderDraft | None, Orderer | None]:
         """What `beställ` needs: the user's saved draft, and how they ordered last time."""
         async with self.database.statements() as uow:
@@ -39,10 +35,6 @@ class OrderService:
     async def load_draft(self, user_id: str) -> OrderDraft | None:
         async with self.database.statements() as uow:
             return await uow.drafts.get(user_id)
-
-    async def save_draft(self, draft: OrderDraft) -> None:
-        async with self.database.statements() as uow:
-            await uow.drafts.save(draft.user_id, draft, self.clock())
 
     async def discard_draft(self, user_id: str) -> None:
         async with self.database.transaction() as uow:

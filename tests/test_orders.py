@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.domain import ContactKind, OrderState
 from bot.drafts import ContactDraft, OrderDraft
 from bot.store import tables
-from tests.support.services import FIXED_NOW, order_service
+from tests.support.services import FIXED_NOW, order_service, save_draft
 from tests.support.testdata import TEST_PERSONNUMMER
 
 PNR = TEST_PERSONNUMMER[0]
@@ -69,17 +69,17 @@ async def test_different_drafts_filed_concurrently_get_distinct_serials(database
 
 async def test_filing_forgets_the_draft_and_remembers_the_orderer(database_url: str) -> None:
     async with order_service(database_url) as orders:
-        await orders.save_draft(complete_draft())
+        await save_draft(orders, complete_draft())
         await orders.file(complete_draft())
-        assert await orders.load_draft("staff-1") is None
-        profile = await orders.profile("staff-1")
+        draft, profile = await orders.starting_point("staff-1")
+        assert draft is None
     assert profile is not None
     assert (profile.unit, profile.name) == ("Hemtjänst Ryd", "Karin Andersson")
 
 
 async def test_personal_data_is_not_stored_in_plain_text(database_url: str) -> None:
     async with order_service(database_url) as orders:
-        await orders.save_draft(complete_draft(user_id="staff-2"))
+        await save_draft(orders, complete_draft(user_id="staff-2"))
         await orders.file(complete_draft())
         async with orders.database.transaction() as uow:
             rows = [

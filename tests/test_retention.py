@@ -31,6 +31,7 @@ from dialogs.team import views
 from tests.support.app_server import app_settings
 from tests.support.chatting import chatting
 from tests.support.http_helpers import order_service
+from tests.support.services import save_draft
 from tests.support.stored_data import encrypted_values, sqlite_files
 from tests.support.testdata import TEST_PERSONNUMMER
 from tests.test_orders import complete_draft
@@ -189,10 +190,10 @@ async def test_an_order_is_anonymised_five_years_after_it_ended(world: World) ->
 
 
 async def test_untouched_drafts_and_conversation_state_go_after_thirty_days(world: World) -> None:
-    await world.orders.save_draft(complete_draft("staff-old"))
+    await save_draft(world.orders, complete_draft("staff-old"))
     await world.storage.write({"conv-old/state": {"draft": PNR}})
     world.clock.move(29 * DAY)
-    await world.orders.save_draft(complete_draft("staff-new"))
+    await save_draft(world.orders, complete_draft("staff-new"))
     world.clock.move(2 * DAY)
     report = await world.retention.run_once()
     assert (report.drafts_deleted, report.states_deleted) == (1, 1)
@@ -241,7 +242,7 @@ async def test_on_sqlite_erased_data_is_gone_from_the_files_too(tmp_path: Path) 
     orders = OrderService(database, clock)
     reference = (await orders.file(complete_draft(portkod=PORTKOD))).reference
     await HandlingService(database, AccessPolicy([ANNA.user_id]), clock).cancel(reference, ANNA, "Dubblett.")
-    await orders.save_draft(complete_draft("staff-2"))
+    await save_draft(orders, complete_draft("staff-2"))
     erased = ("orders.payload", "drafts.payload")
     old_tokens = [token for name, token in await encrypted_values(database_url) if name in erased]
     clock.move(31 * DAY)

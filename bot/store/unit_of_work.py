@@ -45,8 +45,9 @@ class Database:
         self.engine = engine
         self.codec = codec
         # PostgreSQL: each statement commits by itself, no BEGIN and COMMIT round trips around it.
-        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._autocommit = None if is_sqlite(engine) else autocommit
+        self._autocommit = None
+        if not is_sqlite(engine):
+            self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[UnitOfWork]:

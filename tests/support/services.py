@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from cryptography.fernet import Fernet
 
 from bot.crypto import Vault
+from bot.drafts import OrderDraft
 from bot.orders import OrderService
 from bot.store.codec import PayloadCodec
 from bot.store.db import create_engine
@@ -27,3 +28,9 @@ async def order_service(database_url: str) -> AsyncIterator[OrderService]:
         yield OrderService(database, lambda: FIXED_NOW)
     finally:
         await engine.dispose()
+
+
+async def save_draft(orders: OrderService, draft: OrderDraft) -> None:
+    """A draft saved as the chat saves one (with the turn's state, at the service's clock)."""
+    async with orders.database.transaction() as uow:
+        await uow.drafts.save(draft.user_id, draft, orders.clock())
