@@ -13,11 +13,11 @@ from bot.access import AccessPolicy, Visibility
 from bot.cards import Facts, facts_text
 from bot.domain import OPEN_STATES, Order, OrderEvent, OrderState
 from bot.identity import mask_personnummer
-from bot.intents import Intent, IntentKind
+from bot.language.status_questions import Intent, IntentKind
+from bot.language.words import fold
 from bot.notifications import local
 from bot.orders import Clock, utc_now
 from bot.store.unit_of_work import Database, UnitOfWork
-from bot.words import fold
 
 LIST_LIMIT = 10  # lines in a numbered list
 RECENT = 5  # orders offered for a bare `status`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.drafts import OrderDraft
-from dialogs import answers
+from bot.language import answers
 from dialogs.prerequisites import yes_no_choices
 from dialogs.question import Question, fixed
 

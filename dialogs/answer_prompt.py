@@ -15,8 +15,9 @@ from botbuilder.dialogs.prompts import (
 from botbuilder.schema import Activity
 
 from bot import texts
+from bot.language.answers import Rejected
 from dialogs import messages
-from dialogs.question import Question, Rejected
+from dialogs.question import Question
 
 MISSES_BEFORE_HINT = 3
 

@@ -11,9 +11,9 @@ from botbuilder.core import TurnContext
 from bot import texts
 from bot.access import AccessPolicy
 from bot.audit_export import default_start
+from bot.language.words import fold
 from bot.notifications import local
 from bot.orders import Clock
-from bot.words import fold
 from dialogs.users import user_id
 
 COMMAND = "logg"

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot import texts
 from bot.identity import Personnummer
-from dialogs import answers
+from bot.language import answers
 from dialogs.question import Question, fixed
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot import texts
 from bot.categories import Categories
 from bot.drafts import OrderDraft
-from dialogs import answers
+from bot.language import answers
 from dialogs.question import Question, fixed
 
 

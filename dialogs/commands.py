@@ -6,7 +6,7 @@ from enum import Enum
 
 from rapidfuzz import fuzz, process
 
-from bot.words import fold
+from bot.language.words import fold
 
 
 class Command(Enum):

@@ -10,7 +10,7 @@ from botbuilder.dialogs import Dialog, DialogContext, DialogReason, DialogTurnRe
 from bot import texts
 from bot.domain import ContactKind
 from bot.drafts import ContactDraft
-from dialogs import answers
+from bot.language import answers
 from dialogs.answer_prompt import Ask
 from dialogs.form import BACK, is_navigation
 from dialogs.prerequisites import YES_NO, yes_no_choices

@@ -21,9 +21,9 @@ from bot import texts
 from bot.cards import contacts_text
 from bot.categories import Categories
 from bot.drafts import ContactDraft, OrderDraft
+from bot.language.words import yes_or_no
 from bot.orders import OrderService
 from bot.store.state_storage import OncePerTurnConversationState
-from bot.words import yes_or_no
 from dialogs import access, brukare, category, contacts, orderer, prerequisites, summary
 from dialogs.answer_prompt import AnswerPrompt
 from dialogs.commands import Command, parse_command

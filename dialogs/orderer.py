@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import texts
-from dialogs import answers
+from bot.language import answers
 from dialogs.question import Question, fixed
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import texts
-from dialogs import answers
+from bot.language import answers
 from dialogs.question import Question, fixed
 
 YES_NO = (texts.BUTTON_YES, texts.BUTTON_NO)

@@ -8,15 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-Parser = Callable[[str, Sequence[str]], Any]
-
-
-class Rejected(ValueError):
-    """An answer that does not fit; `message` tells the user what is expected (Swedish)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+from bot.language.answers import Parser
 
 
 def always(_draft: BaseModel) -> bool:

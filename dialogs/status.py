@@ -8,7 +8,7 @@ from botbuilder.core import ConversationState, TurnContext
 from botbuilder.schema import Activity
 
 from bot import texts
-from bot.intents import COMMAND, Intent, IntentKind, recognise
+from bot.language.status_questions import COMMAND, Intent, IntentKind, recognise
 from bot.status import StatusReply, StatusService
 from dialogs import messages
 from dialogs.users import user_id

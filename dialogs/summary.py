@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from bot import texts
 from bot.cards import facts_card, facts_text, order_facts
 from bot.drafts import OrderDraft
-from bot.words import fold, match_choice, yes_or_no
+from bot.language.answers import Rejected
+from bot.language.words import fold, match_choice, yes_or_no
 from dialogs.form import edit
-from dialogs.question import Question, Rejected
+from dialogs.question import Question
 
 EDITABLE: dict[str, tuple[str, ...]] = {
     texts.EDIT_BRUKARE_NAME: ("brukare_name",),

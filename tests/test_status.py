@@ -17,7 +17,7 @@ from bot.access import AccessPolicy
 from bot.crypto import Vault
 from bot.domain import Booking, ChecklistItem, TeamMember
 from bot.handling import HandlingService
-from bot.intents import IntentKind, recognise
+from bot.language.status_questions import IntentKind, recognise
 from bot.orders import OrderService
 from bot.status import StatusService
 from bot.store.codec import PayloadCodec

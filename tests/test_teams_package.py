@@ -20,7 +20,7 @@ from jsonschema import Draft4Validator, FormatChecker
 from adapters.teams.manifest import ManifestError, build_manifest
 from adapters.teams.package import build_package
 from bot import texts
-from bot.intents import IntentKind, recognise
+from bot.language.status_questions import IntentKind, recognise
 from bot.settings import Settings
 
 ROOT = Path(__file__).parents[1]

@@ -9,7 +9,7 @@ from enum import Enum
 from rapidfuzz import fuzz, process
 
 from bot.domain import REFERENCE_PATTERN, ChecklistItem, Devices, format_reference
-from bot.words import FUZZY_CUTOFF, fold, match_choice
+from bot.language.words import FUZZY_CUTOFF, fold, match_choice
 
 
 class Verb(Enum):

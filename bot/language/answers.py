@@ -6,16 +6,26 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot import identity, texts
-from bot.words import fold, match_choice, yes_or_no
-from dialogs.question import Parser, Rejected
+from bot.language.words import fold, match_choice, yes_or_no
 
 T = TypeVar("T")
+Parser = Callable[[str, Sequence[str]], Any]
 MAX_TEXT = 200
 PORTKOD_PATTERN = re.compile(r"^[0-9A-Za-z#*+\- ]{1,20}$")
 NO_PORTKOD_WORDS = frozenset({"ingen", "inget", "ingen portkod", "nej", "saknas", "finns inte", "-"})
+
+
+class Rejected(ValueError):
+    """An answer that does not fit; `message` tells the user what is expected (Swedish)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 IDENTITY_ERRORS = {
     "pnr_format": texts.ERR_PNR_FORMAT,
     "pnr_date": texts.ERR_PNR_DATE,

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from bot.domain import format_reference
 from bot.identity import InvalidAnswer, parse_personnummer
-from bot.words import fold
+from bot.language.words import fold
 
 MAX_QUESTION_LENGTH = 200
 MAX_NAME_WORDS = 3
