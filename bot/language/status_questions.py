@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from bot.domain import format_reference
 from bot.identity import InvalidAnswer, parse_personnummer
+from bot.language.order_intent import OrderIntent, asks_about_other_matters, order_intent
 from bot.language.words import fold
 
 MAX_QUESTION_LENGTH = 200
@@ -85,6 +86,8 @@ def recognise(text: str, *, in_dialog: bool, today: date) -> Intent | None:
     words = _without_greeting(folded.split())
     if not words or len(folded) > MAX_QUESTION_LENGTH:
         return None
+    if order_intent(text) is OrderIntent.ORDER or asks_about_other_matters(text):
+        return None  # 'hur beställer jag ett larm?' asks for a new order; 'vad kostar larmet?' for a price
     if _asks_for_mine(folded):
         return Intent(IntentKind.MINE)
     if words[0] in OTHER_COMMANDS or _contains(folded, HOW_TO):
