@@ -9,7 +9,9 @@ from datetime import date, datetime
 WELCOME = "Hej! Jag hjälper dig att beställa digitalt trygghetslarm till en brukare."
 COMMANDS = (
     "Skriv **beställ** för att börja en beställning, **fortsätt** för att ta upp en sparad, "
-    "**status** för att se hur dina beställningar går, eller **hjälp**."
+    "**status** för att se hur dina beställningar går, eller **hjälp**. "
+    "Har du alla uppgifter kan du skriva in dem i ett meddelande, eller skriva **formulär** "
+    "och fylla i allt på en gång."
 )
 NOT_UNDERSTOOD = "Det där förstod jag inte."
 APOLOGY = "Oj, något gick fel hos mig. Försök igen om en liten stund. Det du redan har svarat är sparat."
@@ -456,3 +458,78 @@ ADMIN_RETENTION_DONE = (
     "{profiles} beställarprofiler borttagna."
 )
 ADMIN_EXPORTED = "Loggen från och med {since} är skriven till {out} ({count} rader)."
+
+# --- Free text: orders asked for and given in the staff's own words ------------------------------
+
+OFFER_ORDER = "Vill du beställa ett trygghetslarm?"
+OFFER_DECLINED = "Okej. Skriv **beställ** när du vill beställa, eller **hjälp** för vad jag kan."
+UNDERSTOOD_TITLE = "Det här fick jag med mig:"
+UNDERSTOOD_PROBLEM = "{label}: {message}"
+NOT_PLACED = "Jag förstod inte: {parts}. Skriv det igen om det behövs, eller ta med det i rätt fråga."
+PHONES_UNASSIGNED = "Jag vet inte vems telefonnummer {phones} är. Jag frågar efter dem nedan."
+KEY_CONFIRMED_SEPARATELY = "Nyckeln bekräftar du i frågorna om rutinen."
+CORRECTED = "Ändrat: {label}."
+CORRECTION_REJECTED = "Jag ändrade inget. {message}"
+LABEL_STREET = "Gatuadress"
+LABEL_POSTNUMMER = "Postnummer"
+LABEL_ORT = "Ort"
+LABEL_UNIT = "Verksamhet"
+LABEL_ORDERER_NAME = "Ditt namn"
+LABEL_ORDERER_PHONE = "Ditt telefonnummer"
+LABEL_UNDERRUBRIK = "Underrubrik"
+VALUE_TAG_NEEDED = "nyckel/tagg behövs"
+BUTTON_RESUME = "fortsätt"
+BUTTON_RESTART = "börja om"
+BUTTON_FORM = "formulär"
+BUTTON_ORDER = "beställ"
+CORRECT_CONTACT_HINT = "Skriv kontakten med relation, namn och telefon, t.ex. **byt kontakt till dottern Lena Berg 070-174 06 42**."
+CORRECT_ADDRESS_HINT = (
+    "Skriv adressen med gata och nummer, t.ex. **ändra adress till Storgatan 12 B, 582 22 Linköping**."
+)
+
+# --- The order form card ---
+
+FORM_TITLE = "Beställ digitalt trygghetslarm"
+FORM_INTRO = "Fyll i uppgifterna och tryck på **Skicka formuläret**. Efteråt frågar jag om rutinens tre förutsättningar: Treserva, nyckelkvittens och journal."
+FORM_HAS_ERRORS = "Några uppgifter behöver rättas. Se de röda texterna under fälten."
+FORM_SECTION_ORDERER = "Du som beställer"
+FORM_SECTION_BRUKARE = "Brukaren"
+FORM_SECTION_OUTER_DOOR = "Ytterporten"
+FORM_SECTION_CATEGORY = "Kategori i Lindesk"
+FORM_CONTACT_HINT = "Ska teamet kontakta en närstående, fyll också i namn, relation och telefonnummer."
+FORM_LABEL_PORTKOD = "Portkod? Skriv koden, eller ingen om det inte finns någon."
+FORM_LABEL_TAG_NEEDED = "Behövs nyckel eller tagg till ytterporten för att komma in?"
+FORM_LABEL_TAG_COLLECTED = "Om den behövs: har verksamheten hämtat ut nyckeln eller taggen till ytterporten?"
+FORM_LABEL_CONTACT_KIND = "Vem ska teamet kontakta för att boka tid för installationen?"
+FORM_LABEL_CONTACT_RELATION = "Vilken relation har den närstående till brukaren?"
+FORM_LABEL_CATEGORY = "Rubrik och underrubrik i Lindesk (under Vård, Stöd och Omsorg > Välfärdsteknik)"
+FORM_CONTACT_NARSTAENDE = "en närstående"
+FORM_RELATIONS = (
+    "dotter",
+    "son",
+    "make",
+    "maka",
+    "sambo",
+    "barnbarn",
+    "syster",
+    "bror",
+    "granne",
+    "god man",
+    "annan",
+)
+FORM_CHOOSE = "Välj"
+FORM_REQUIRED = "Det här behöver fyllas i."
+FORM_REQUIRED_CHOICE = "Välj ett av alternativen."
+FORM_SUBMIT = "Skicka formuläret"
+FORM_CANCEL = "Avbryt"
+
+# --- Free text: what the extraction found wrong ---
+
+ERR_TWO_PERSONNUMMER = "Jag hittade två olika personnummer. Skriv brukarens personnummer."
+ERR_CONTACT_FULL_NAME = (
+    "Jag behöver både för- och efternamn på den närstående som teamet ska ringa, t.ex. Lena Berg."
+)
+OTHER_MATTERS = (
+    "Det kan jag inte svara på. Jag hjälper dig att beställa trygghetslarm och att se hur beställningarna går. "
+    "Frågor om avgifter, uppsägning eller fel på ett larm tar du med välfärdsteknikteamet."
+)
