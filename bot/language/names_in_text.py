@@ -1,0 +1,144 @@
+"""Person names in a message: runs of name words, and the brukare's name by label, cue or position."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot import texts
+from bot.language import answers
+from bot.language.lexicon import LABELS, NAMES, folded_set, words_regex
+from bot.language.text_layout import Word
+from bot.language.text_scan import Scan
+
+_GAP_INSIDE_NAME = re.compile(r"[ \t]+")
+_GAP_AFTER_CUE = re.compile(r"[ \t]*[:,()]{0,2}[ \t]*")
+_GAP_BEFORE_NUMBER = re.compile(r"[ \t]*[,:(]?[ \t]*(?:\n[ \t]*(?:[-*•·]|\d{1,2}[.)])?)?[ \t]*")
+_BEFORE_NAME = words_regex(NAMES["before_name"])
+_AFTER_NAME = words_regex(NAMES["after_name"])
+_ORDERER_NAME = words_regex(NAMES["orderer_name_cues"])
+_SKIP_BEFORE_NAME = folded_set(NAMES["skip_before_name"])
+_PNR_LABEL_WORDS = folded_set(word for form in LABELS["personnummer"] for word in form.split())
+STRONG_LIMIT = 4  # words in a name where the position says it is one (label, next to a personnummer)
+WEAK_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class Name:
+    start: int
+    end: int
+    text: str
+    valid: bool  # passes the full_name reader (first and last name)
+
+
+def name_after(scan: Scan, position: int, *, any_case: bool = False, limit: int = WEAK_LIMIT) -> Name | None:
+    """The name whose first word follows `position` with at most a ',' ':' or '(' between."""
+    word = scan.next_word(position)
+    if word is None or not _GAP_AFTER_CUE.fullmatch(scan.text, position, word.start):
+        return None
+    return _run(scan, scan.index_of(word), +1, any_case, limit)
+
+
+def name_before(scan: Scan, position: int, *, any_case: bool = False, limit: int = WEAK_LIMIT) -> Name | None:
+    """The name whose last word stands right before `position` (a ',' '(' or one newline between)."""
+    word = scan.previous_word(position)
+    while word is not None and (word.key in _PNR_LABEL_WORDS or not scan.is_free(word.start, word.end)):
+        word = scan.previous_word(word.start)  # 'pnr', or a list's '2.' before the number
+    if word is None or not _GAP_BEFORE_NUMBER.fullmatch(scan.text, word.end, _gap_end(scan, word, position)):
+        return None
+    return _run(scan, scan.index_of(word), -1, any_case, limit)
+
+
+def find_brukare_name(scan: Scan, personnummer_spans: list[tuple[int, int]]) -> None:
+    """By label, next to the personnummer, after 'till/för/hos…', or as the answer to the question."""
+    if scan.expecting == "brukare_name" and scan.words:
+        _take(scan, name_after(scan, scan.words[0].start, any_case=True, limit=STRONG_LIMIT), report=True)
+    for segment in scan.segments:
+        if segment.kind == "brukare_name":
+            found = name_after(scan, segment.value_start, any_case=True, limit=STRONG_LIMIT)
+            if _take(scan, found, report=segment.explicit) or (found is None and segment.explicit):
+                scan.use(segment.label_start, segment.value_start)
+    for start, end in personnummer_spans:
+        _take(scan, name_before(scan, start, any_case=True, limit=STRONG_LIMIT))
+        _take(scan, name_after(scan, end, any_case=True, limit=STRONG_LIMIT), whole_clause=True)
+    for cue in _BEFORE_NAME.finditer(scan.folded):
+        if scan.is_free(*cue.span()):
+            _take(scan, name_after(scan, _skip_titles(scan, cue.end())))
+    for cue in _AFTER_NAME.finditer(scan.folded):
+        _take(scan, name_before(scan, cue.start()))
+
+
+def use_orderer_name(scan: Scan) -> None:
+    """'Jag heter Anna Lind': the orderer's own name is neither the brukare's nor left unplaced."""
+    for cue in _ORDERER_NAME.finditer(scan.folded):
+        name = name_after(scan, cue.end())
+        if name is not None:
+            scan.use(cue.start(), name.end)
+
+
+def _take(scan: Scan, name: Name | None, *, report: bool = False, whole_clause: bool = False) -> bool:
+    if name is None or (whole_clause and not _ends_clause(scan, name.end)):
+        return False
+    if name.valid:
+        return scan.set_value("brukare_name", name.text, name.start, name.end, brukare=True)
+    if report and "brukare_name" not in scan.values:
+        scan.problem("brukare_name", texts.ERR_FULL_NAME)
+        scan.use(name.start, name.end)
+        return True
+    return False
+
+
+def _run(scan: Scan, index: int, step: int, any_case: bool, limit: int) -> Name | None:
+    """Consecutive name words from words[index] on (step +1) or back (step -1), on one line."""
+    taken: list[Word] = []
+    while 0 <= index < len(scan.words) and len(taken) < limit:
+        word = scan.words[index]
+        if not (scan.is_name_word(word, any_case=any_case) or (taken and scan.is_particle(word))):
+            break
+        if taken and not _GAP_INSIDE_NAME.fullmatch(scan.text, *_gap(taken[-1], word)):
+            break
+        taken.append(word)
+        index += step
+    while taken and scan.is_particle(taken[-1]):
+        taken.pop()
+    if not taken:
+        return None
+    start, end = min(w.start for w in taken), max(w.end for w in taken)
+    full = _full_name(scan.text[start:end])
+    return Name(start, end, full or scan.text[start:end], full is not None)
+
+
+def _full_name(text: str) -> str | None:
+    """The name as the full_name reader keeps it, or None when it is not a first and last name."""
+    try:
+        return answers.full_name(text)
+    except answers.Rejected:
+        return None
+
+
+def _gap(first: Word, second: Word) -> tuple[int, int]:
+    return (first.end, second.start) if first.end <= second.start else (second.end, first.start)
+
+
+def _gap_end(scan: Scan, word: Word, position: int) -> int:
+    """Where the gap after `word` ends: at a personnummer label ('pnr') before the number, if any."""
+    label = scan.next_word(word.end)
+    if label is not None and label.start < position and label.key in _PNR_LABEL_WORDS:
+        return label.start
+    return position
+
+
+def _skip_titles(scan: Scan, position: int) -> int:
+    """After 'till': past 'vår brukare', 'fru', 'herr' to where the name starts."""
+    word = scan.next_word(position)
+    while (
+        word is not None and word.key in _SKIP_BEFORE_NAME and scan.text[position : word.start].strip() == ""
+    ):
+        position = word.end
+        word = scan.next_word(position)
+    return position
+
+
+def _ends_clause(scan: Scan, position: int) -> bool:
+    rest = scan.text[position : position + 3].lstrip(" \t")
+    return rest == "" or rest[0] in ",.;!?)\n"
