@@ -359,6 +359,7 @@ TEAMS_DESCRIPTION_FULL = (
 )
 TEAMS_STAFF_COMMANDS = (
     ("beställ", "Börja en ny beställning av trygghetslarm"),
+    ("formulär", "Fyll i hela beställningen i ett formulär"),
     ("fortsätt", "Fortsätt med din sparade beställning"),
     ("börja om", "Ta bort den sparade beställningen och börja om"),
     ("tillbaka", "Gå tillbaka till föregående fråga"),
@@ -476,7 +477,6 @@ LABEL_ORT = "Ort"
 LABEL_UNIT = "Verksamhet"
 LABEL_ORDERER_NAME = "Ditt namn"
 LABEL_ORDERER_PHONE = "Ditt telefonnummer"
-LABEL_UNDERRUBRIK = "Underrubrik"
 VALUE_TAG_NEEDED = "nyckel/tagg behövs"
 BUTTON_RESUME = "fortsätt"
 BUTTON_RESTART = "börja om"

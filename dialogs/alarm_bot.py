@@ -11,20 +11,24 @@ from botbuilder.schema import Activity, ChannelAccount
 
 from bot import texts
 from bot.conversations import ConversationDirectory
-from bot.domain import Orderer
-from bot.drafts import OrderDraft
-from bot.identity import format_phone
+from bot.language.extraction import extract
+from bot.language.order_intent import asks_about_other_matters
+from bot.language.words import yes_or_no
 from bot.orders import OrderService
 from bot.outbox import OutboxItem
 from bot.store.state_storage import OncePerTurnConversationState
 from bot.store.unit_of_work import UnitOfWork
+from dialogs import messages
 from dialogs.commands import Command, parse_command
+from dialogs.form_card import is_form_submit
 from dialogs.mentions import without_bot_mention
-from dialogs.order_dialog import ORDER_ID, OrderDialog
+from dialogs.order_dialog import OrderDialog
+from dialogs.order_door import OrderDoor
 from dialogs.recent_references import RecentReferences
 from dialogs.users import user_id
 
 MAX_MESSAGE_LENGTH = 2000
+WELCOME_BUTTONS = (texts.BUTTON_ORDER, texts.BUTTON_FORM)
 
 
 class MessageHandler(Protocol):
@@ -58,6 +62,7 @@ class AlarmBot(ActivityHandler):
         self.seen_activities = conversation_state.create_property("seen_activity_ids")
         self.dialogs.add(order_dialog)
         self._stored_references = RecentReferences() if stored_references is None else stored_references
+        self.door = OrderDoor(conversation_state, orders, order_dialog.categories)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         # One turn at a time per conversation: adapters/channel.py sees to that, for every channel.
@@ -84,10 +89,14 @@ class AlarmBot(ActivityHandler):
     ) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(member.id != bot_id for member in members_added):
-            await turn_context.send_activity(f"{texts.WELCOME}\n\n{texts.COMMANDS}")
+            welcome = f"{texts.WELCOME}\n\n{texts.COMMANDS}"
+            await turn_context.send_activity(messages.question(welcome, WELCOME_BUTTONS))
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
+        if is_form_submit(activity.value):
+            await self._form_submitted(turn_context, activity.value)
+            return
         activity.text = _answer_text(without_bot_mention(activity), activity.value)
         if not activity.text:
             await turn_context.send_activity(texts.NO_TEXT)
@@ -96,15 +105,49 @@ class AlarmBot(ActivityHandler):
             await turn_context.send_activity(texts.TOO_LONG.format(limit=MAX_MESSAGE_LENGTH))
             return
         dialog_context = await self.dialogs.create_context(turn_context)
-        in_dialog = dialog_context.active_dialog is not None
-        if await self._handled_elsewhere(turn_context, in_dialog):
-            if in_dialog:  # answered a side question: ask the pending question again
-                await dialog_context.reprompt_dialog()
+        if dialog_context.active_dialog is not None:
+            await self._in_order(dialog_context, activity.text)
+        else:
+            await self._outside_order(dialog_context, activity.text)
+
+    async def _form_submitted(self, turn_context: TurnContext, submitted: dict[str, Any]) -> None:
+        dialog_context = await self.dialogs.create_context(turn_context)
+        if dialog_context.active_dialog is not None:
+            await dialog_context.continue_dialog()  # the order dialog reads the form
+        else:
+            await self.door.form_submitted(dialog_context, submitted)
+
+    async def _in_order(self, dialog_context: Any, text: str) -> None:
+        if await self._handled_elsewhere(dialog_context.context, in_dialog=True):
+            await dialog_context.reprompt_dialog()  # answered a side question: ask the pending one again
             return
-        if in_dialog:
-            await self._continue(dialog_context)
+        command = parse_command(text)
+        if command in (Command.ORDER, Command.RESUME, Command.RESTART) or self._asks_to_order_again(text):
+            await dialog_context.context.send_activity(texts.ALREADY_ORDERING)
+            await dialog_context.reprompt_dialog()
             return
-        await self._command(dialog_context, parse_command(activity.text))
+        result = await dialog_context.continue_dialog()
+        if result.status == DialogTurnStatus.Empty:
+            await self._command(dialog_context, command, text)
+
+    async def _outside_order(self, dialog_context: Any, text: str) -> None:
+        if await self.door.answer_to_offer(dialog_context, text):
+            return
+        if self.door.asks_to_order(text):  # before status questions: 'hur beställer jag ett larm?'
+            await self.door.start(dialog_context, text)
+            return
+        if await self._handled_elsewhere(dialog_context.context, in_dialog=False):
+            return
+        await self._command(dialog_context, parse_command(text), text)
+
+    def _asks_to_order_again(self, text: str) -> bool:
+        """Mid-order, 'jag vill beställa ett larm' without details is a new start, not an answer.
+
+        'ja, beställ' at the summary is an answer.
+        """
+        if yes_or_no(text) is not None or not self.door.asks_to_order(text):
+            return False
+        return not extract(text, self.orders.clock().date()).values
 
     async def _handled_elsewhere(self, turn_context: TurnContext, in_dialog: bool) -> bool:
         for handler in self.handlers:
@@ -112,60 +155,24 @@ class AlarmBot(ActivityHandler):
                 return True
         return False
 
-    async def _continue(self, dialog_context: Any) -> None:
-        command = parse_command(dialog_context.context.activity.text)
-        if command in (Command.ORDER, Command.RESUME, Command.RESTART):
-            await dialog_context.context.send_activity(texts.ALREADY_ORDERING)
-            await dialog_context.reprompt_dialog()
-            return
-        result = await dialog_context.continue_dialog()
-        if result.status == DialogTurnStatus.Empty:
-            await self._command(dialog_context, command)
-
-    async def _command(self, dialog_context: Any, command: Command | None) -> None:
+    async def _command(self, dialog_context: Any, command: Command | None, text: str) -> None:
         context: TurnContext = dialog_context.context
-        who = user_id(context)
-        if command in (Command.ORDER, Command.RESTART):
-            saved, profile = await self.orders.starting_point(who)
-            if command is Command.ORDER and saved is not None:
-                await context.send_activity(texts.HAS_DRAFT)
-            else:
-                await self._start_order(dialog_context, who, profile)
+        if command is Command.ORDER:
+            await self.door.start(dialog_context)
+        elif command is Command.RESTART:
+            await self.door.start(dialog_context, restart=True)
         elif command is Command.RESUME:
-            await self._resume_order(dialog_context, who)
+            await self.door.resume(dialog_context)
+        elif command is Command.FORM:
+            await self.door.show_form(dialog_context)
         elif command is Command.CANCEL:
             await context.send_activity(texts.NOTHING_TO_CANCEL)
         elif command is Command.HELP:
             await context.send_activity(f"{texts.WELCOME}\n\n{texts.COMMANDS}")
-        else:
+        elif asks_about_other_matters(text):
+            await context.send_activity(texts.OTHER_MATTERS)
+        elif not await self.door.offer_if_plausible(dialog_context, text):
             await context.send_activity(f"{texts.NOT_UNDERSTOOD} {texts.COMMANDS}")
-
-    async def _start_order(self, dialog_context: Any, who: str, profile: Orderer | None) -> None:
-        draft = OrderDraft(user_id=who)
-        intro = texts.ORDER_START
-        if profile is not None:
-            draft = draft.model_copy(
-                update={
-                    "unit": profile.unit,
-                    "orderer_name": profile.name,
-                    "orderer_phone": profile.phone,
-                }
-            )
-            intro += " " + texts.REMEMBERED_ORDERER.format(
-                name=profile.name, unit=profile.unit, phone=format_phone(profile.phone)
-            )
-        # Saved with this turn's state: a 'nej' to the first question leaves something to resume.
-        self.conversation_state.stage_draft(dialog_context.context, draft, self.orders.clock())
-        await dialog_context.context.send_activity(intro)
-        await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
-
-    async def _resume_order(self, dialog_context: Any, who: str) -> None:
-        draft = await self.orders.load_draft(who)
-        if draft is None:
-            await dialog_context.context.send_activity(texts.NO_DRAFT)
-            return
-        await dialog_context.context.send_activity(texts.ORDER_RESUME)
-        await dialog_context.begin_dialog(ORDER_ID, draft.model_dump(mode="json"))
 
     async def forget_refused(self, _uow: UnitOfWork, item: OutboxItem) -> None:
         """A chat refused a message for good: its next turn stores the reference again, so it is reachable."""

@@ -16,6 +16,7 @@ class Command(Enum):
     CANCEL = "cancel"
     HELP = "help"
     BACK = "back"
+    FORM = "form"
 
 
 WORDS = {
@@ -29,6 +30,8 @@ WORDS = {
     "help": Command.HELP,
     "tillbaka": Command.BACK,
     "bakat": Command.BACK,
+    "formular": Command.FORM,
+    "formularet": Command.FORM,
 }
 TYPO_CUTOFF = 80
 

@@ -10,6 +10,8 @@ from hypothesis import settings
 
 from tests.support.databases import fresh_database, postgres_url
 
+pytest_plugins = ["tests.support.bot_fixtures"]  # `bot` and `chat` for the dialog tests
+
 # No time limits on generated examples: speed belongs in bench/, not in tests.
 settings.register_profile("no-deadline", deadline=None)
 settings.load_profile("no-deadline")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
@@ -119,17 +119,6 @@ async def file_order(chat: Chat, steps: list[tuple[str, str]] = ORDER) -> list[s
 
 async def draft_of(bot: RunningBot, user: str = USER) -> OrderDraft | None:
     return await bot.orders.load_draft(user)
-
-
-@pytest.fixture
-async def bot(database_url: str) -> AsyncIterator[RunningBot]:
-    async with running_bot(database_url, KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def chat(bot: RunningBot) -> Chat:
-    return bot.chat()
 
 
 # --- The happy path -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from bot.language.contacts_in_text import find_contacts
 from bot.language.lexicon import ALL_LABEL_WORDS, FILLER, fold_keep_length
 from bot.language.names_in_text import find_brukare_name, use_orderer_name
 from bot.language.numbers_in_text import find_numbers, read_personnummer
+from bot.language.order_intent import OrderIntent, order_intent
 from bot.language.phones_in_text import brukare_phones, orderer_phones
 from bot.language.relatives_in_text import relations_in
 from bot.language.text_layout import tidy
@@ -83,8 +84,10 @@ def _unplaced(scan: Scan) -> tuple[str, ...]:
 
 
 def _says_something(piece: str) -> bool:
-    """Words besides filler; a label standing alone ('Portkod:') says nothing either."""
+    """Words besides filler; a label standing alone ('Portkod:') or the request to order says nothing."""
     keys = _WORD.findall(fold_keep_length(piece))
     if not keys or all(key in ALL_LABEL_WORDS for key in keys):
         return False
-    return any(key not in FILLER and (len(key) > 1 or key.isdigit()) for key in keys)
+    if not any(key not in FILLER and (len(key) > 1 or key.isdigit()) for key in keys):
+        return False
+    return order_intent(piece) is OrderIntent.NONE  # 'skulle behöva ett larm till' asks, it tells nothing

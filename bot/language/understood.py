@@ -18,6 +18,8 @@ def understood_facts(values: Mapping[str, object]) -> Facts:
             facts.append((label, show(values[name])))
     if values.get("outer_door_tag_needed") is not None:
         facts.append((texts.LABEL_OUTER_DOOR, _outer_door(values)))
+    if values.get("rubrik") is not None:
+        facts.append((texts.LABEL_CATEGORY, f"{values['rubrik']} > {values.get('underrubrik')}"))
     return facts
 
 
@@ -100,6 +102,4 @@ FIELDS: dict[str, tuple[str, Callable[[object], str]]] = {
     "phone": (texts.LABEL_PHONE, _phone),
     "portkod": (texts.LABEL_PORTKOD, _portkod),
     "contacts": (texts.LABEL_CONTACTS, _contacts),
-    "rubrik": (texts.LABEL_CATEGORY, _text),
-    "underrubrik": (texts.LABEL_UNDERRUBRIK, _text),
 }
