@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot import texts
 from tests.support.app_server import app_settings
@@ -132,3 +135,31 @@ def _blocks(card: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _input_value(card: dict[str, Any], input_id: str) -> str | None:
     return next((block.get("value") for block in _blocks(card) if block.get("id") == input_id), None)
+
+
+async def test_hostile_and_broken_pastes_get_swedish_answers_and_store_or_log_nothing(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = TEST_PERSONNUMMER[8]
+    pastes = [
+        PASTED * 20,  # some 4,000 characters
+        "beställ larm 🚨🙏 tack",
+        "<script>alert('beställ larm')</script> '; DROP TABLE orders; --",
+        f"beställ larm till Karl Svensson {BAD_PNR}, Ågatan 24 A",
+        f"beställ larm till Karl Svensson {PNR_TEXT} eller {other[:8]}-{other[8:]}, Ågatan 24 A",
+    ]
+    settings = app_settings(database_url, tmp_path)
+    caplog.set_level(logging.DEBUG)
+    async with chatting(settings) as app:
+        replies = [await app.chat(f"staff-{n}").say(paste) for n, paste in enumerate(pastes)]
+        async with order_service(settings) as orders:
+            drafts = [await orders.load_draft(f"staff-{n}") for n in (3, 4)]
+    assert replies[0] == [texts.TOO_LONG.format(limit=2000)]
+    assert replies[1] == [texts.ORDER_START, texts.ASK_TRESERVA]
+    assert replies[2][-1].startswith(texts.NOT_UNDERSTOOD)
+    assert texts.ERR_PNR_CHECKSUM in replies[3][1]
+    assert texts.ERR_TWO_PERSONNUMMER in replies[4][1]
+    assert [(d.personnummer, d.street) for d in drafts if d] == [(None, "Ågatan 24 A")] * 2
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for personal in ("Karl Svensson", "Ågatan", "7788", PNR_TEXT, BAD_PNR, PHONE):
+        assert personal not in logged
