@@ -61,6 +61,12 @@ class OrderDraft(BaseModel):
     rubrik: str | None = None
     underrubrik: str | None = None
     confirmed: bool | None = None
+    phone_candidates: list[str] | None = None  # phones in free text whose owner was unclear: offered
+
+    def unused_phone_candidates(self) -> list[str]:
+        """The offered phones not yet given as the brukare's or the orderer's."""
+        used = {self.phone, self.orderer_phone}
+        return [phone for phone in self.phone_candidates or [] if phone not in used]
 
     def orderer(self) -> Orderer:
         return Orderer(

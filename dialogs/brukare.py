@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from bot import texts
-from bot.identity import Personnummer
+from bot.drafts import OrderDraft
+from bot.identity import Personnummer, format_phone
 from bot.language import answers
 from dialogs.question import Question, fixed
 
@@ -24,6 +25,11 @@ def _birth_date_if_guessed(personnummer: Personnummer) -> str | None:
 
 def _no_portkod_button(_draft: Any) -> tuple[str, ...]:
     return (texts.BUTTON_NO_PORTKOD,)
+
+
+def offered_phones(draft: OrderDraft) -> list[str]:
+    """Phones from a pasted message whose owner was unclear: one tap answers with one of them."""
+    return [format_phone(phone) for phone in draft.unused_phone_candidates()]
 
 
 def questions(today: Callable[[], date]) -> list[Question]:
@@ -45,7 +51,7 @@ def questions(today: Callable[[], date]) -> list[Question]:
         Question("street", fixed(texts.ASK_STREET), answers.free_text, texts.HELP_STREET),
         Question("postnummer", fixed(texts.ASK_POSTNUMMER), answers.postnummer, texts.HELP_POSTNUMMER),
         Question("ort", fixed(texts.ASK_ORT), answers.free_text, texts.HELP_ORT),
-        Question("phone", fixed(texts.ASK_PHONE), answers.phone, texts.HELP_PHONE),
+        Question("phone", fixed(texts.ASK_PHONE), answers.phone, texts.HELP_PHONE, choices=offered_phones),
         Question(
             "portkod",
             fixed(texts.ASK_PORTKOD),

@@ -70,7 +70,15 @@ def read_free_text(text: str, today: date, categories: Categories, pending: Pend
         extraction = read_order_text(text, today, categories, pending.expecting)
     if not _worth_filling(extraction, pending):
         return None
-    return Fill(values=dict(extraction.values), report=understood_message(extraction))
+    return Fill(values=draft_values(extraction), report=understood_message(extraction))
+
+
+def draft_values(extraction: Extraction) -> dict[str, object]:
+    """What goes into the draft: the values, and the phones whose owner is asked for."""
+    values = dict(extraction.values)
+    if extraction.unassigned_phones:
+        values["phone_candidates"] = list(extraction.unassigned_phones)
+    return values
 
 
 def read_order_text(

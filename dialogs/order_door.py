@@ -21,7 +21,7 @@ from bot.store.state_storage import OncePerTurnConversationState
 from dialogs import messages
 from dialogs.commands import Command, parse_command
 from dialogs.form_card import form_activity
-from dialogs.free_text import read_order_text, understood_message
+from dialogs.free_text import draft_values, read_order_text, understood_message
 from dialogs.order_dialog import ORDER_ID
 from dialogs.prerequisites import YES_NO
 from dialogs.users import user_id
@@ -159,7 +159,7 @@ def _new_draft(who: str, profile: Orderer | None, extraction: Extraction | None)
     if profile is not None:
         values.update(unit=profile.unit, orderer_name=profile.name, orderer_phone=profile.phone)
     if extraction is not None:
-        values.update(extraction.values)
+        values.update(draft_values(extraction))
     return OrderDraft.model_validate(values)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.language import answers
+from dialogs.brukare import offered_phones
 from dialogs.question import Question, fixed
 
 
@@ -16,5 +17,11 @@ def questions() -> list[Question]:
             answers.full_name,
             texts.HELP_ORDERER_NAME,
         ),
-        Question("orderer_phone", fixed(texts.ASK_ORDERER_PHONE), answers.phone, texts.HELP_PHONE),
+        Question(
+            "orderer_phone",
+            fixed(texts.ASK_ORDERER_PHONE),
+            answers.phone,
+            texts.HELP_PHONE,
+            choices=offered_phones,
+        ),
     ]

@@ -221,3 +221,19 @@ async def test_a_correction_at_another_question_asks_that_question_again(bot: Ru
 async def test_change_address_without_a_value_still_asks_again(chat: Chat) -> None:
     await at_summary(chat)
     assert await chat.say("ändra adress") == [texts.ASK_STREET]
+
+
+async def test_phones_whose_owner_is_unclear_are_named_and_offered_where_a_phone_is_asked(
+    bot: RunningBot, chat: Chat
+) -> None:
+    first, second = FICTIONAL_MOBILES[46], FICTIONAL_MOBILES[47]
+    replies = await chat.say(f"Beställ larm till Greta Johansson {PNR_TEXT}. Nummer: {first} och {second}")
+    assert texts.PHONES_UNASSIGNED.format(phones=f"{first}, {second}") in said(replies)
+    await chat.say_all("ja", "ja", "ja", "Hemtjänst Ryd", "Karin Andersson")
+    assert chat.buttons() == [first, second]
+    await chat.say(second)  # the orderer's
+    await chat.say_all("Storgatan 12", "582 23", "Linköping")
+    assert chat.texts() == [texts.ASK_PHONE]
+    assert chat.buttons() == [first]
+    await chat.say(first)
+    assert (await draft_of(bot)).phone == "+46" + first.replace("-", "").replace(" ", "")[1:]
