@@ -9,7 +9,8 @@ from botbuilder.schema import Activity
 
 from bot import texts
 from bot.categories import Categories
-from bot.order_form import SUBMIT_DATA, form_card, form_fields, form_values
+from bot.language.understood import FIELDS
+from bot.order_form import SUBMIT_DATA, form_card, form_values
 from dialogs import messages
 
 FORM_KEY = "form"
@@ -32,12 +33,22 @@ def form_activity(
     """
     values = {**form_values(draft), **(raw or {})}
     card = form_card(values, errors or {}, categories)
-    return messages.with_card(messages.question(_text(categories, errors or {})), card)
+    return messages.with_card(messages.question(_text(errors or {})), card)
 
 
-def _text(categories: Categories, errors: Mapping[str, str]) -> str:
+def _text(errors: Mapping[str, str]) -> str:
+    """The intro; with errors, each with the field's short name, for channels that show no cards."""
     if not errors:
         return texts.FORM_INTRO
-    labels = {field.id: field.label for field in form_fields(categories)}
-    lines = [f"- {labels.get(input_id, input_id)} {message}" for input_id, message in errors.items()]
+    lines = [f"- {_short_label(input_id)}: {message}" for input_id, message in errors.items()]
     return "\n".join([texts.FORM_HAS_ERRORS, *lines])
+
+
+def _short_label(input_id: str) -> str:
+    if input_id in FIELDS:
+        return FIELDS[input_id][0]
+    if input_id.startswith("contact_"):
+        return texts.LABEL_CONTACTS
+    if input_id.startswith("outer_door_"):
+        return texts.LABEL_OUTER_DOOR
+    return texts.LABEL_CATEGORY

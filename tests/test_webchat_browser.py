@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Locator, Page, async_playwright, expect
 
 from adapters.webchat.bundle import ensure_bundle
 from bot import texts
@@ -108,3 +108,62 @@ async def _type(page: Page, answer: str) -> None:
     await box.fill(answer)
     await box.press("Enter")
     await expect(page.locator(BOT_BUBBLES).nth(replies)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+
+
+DESKTOP = {"width": 1024, "height": 1400}
+FORM_TEXT_INPUTS = {
+    texts.ASK_UNIT: "Hemtjänst Ryd",
+    texts.ASK_ORDERER_NAME: "Karin Andersson",
+    texts.ASK_ORDERER_PHONE: "070-174 06 10",
+    texts.ASK_BRUKARE_NAME: "Greta Johansson",
+    texts.ASK_STREET: "Storgatan 12 B",
+    texts.ASK_POSTNUMMER: "582 23",
+    texts.ASK_ORT: "Linköping",
+    texts.ASK_PHONE: "070-174 06 05",
+    texts.FORM_LABEL_PORTKOD: "ingen",
+}
+
+
+async def test_the_order_form_on_a_desktop(
+    database_url: str, tmp_path: Path, chromium: Path, bundle: Path, request: pytest.FixtureRequest
+) -> None:
+    settings = webchat_settings(database_url, tmp_path, webchat_bundle=bundle)
+    async with running_webchat_app(settings) as url, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport=DESKTOP, locale="sv-SE")
+            await page.goto(url)
+            await expect(page.locator(BOT_BUBBLES).first).to_contain_text(
+                texts.WELCOME, timeout=REPLY_TIMEOUT_MS
+            )
+            await _type(page, "formulär")
+            await _fill_form(page.locator(".ac-adaptiveCard").last, personnummer=WRONG_PNR)
+            back = page.locator(BOT_BUBBLES).last
+            await expect(back).to_contain_text(texts.ERR_PNR_CHECKSUM, timeout=REPLY_TIMEOUT_MS)
+            card = page.locator(".ac-adaptiveCard").last
+            ARTIFACTS.mkdir(exist_ok=True)
+            await card.screenshot(path=ARTIFACTS / f"webchat-form-errors-{request.node.callspec.id}.png")
+            kept = await card.get_by_label(texts.ASK_BRUKARE_NAME, exact=False).input_value()
+            await card.get_by_label(texts.ASK_PERSONNUMMER, exact=False).fill(GOOD_PNR)
+            await card.get_by_role("button", name=texts.FORM_SUBMIT).click()
+            await expect(page.locator(BOT_BUBBLES).last).to_contain_text(
+                texts.ASK_TRESERVA, timeout=REPLY_TIMEOUT_MS
+            )
+        finally:
+            await browser.close()
+    assert kept == "Greta Johansson"
+
+
+GOOD_PNR = "19460507-6654"
+WRONG_PNR = "19460507-6655"  # the check digit is wrong
+
+
+async def _fill_form(card: Locator, personnummer: str) -> None:
+    """Fill every required input of the order form, as a person on a desktop would, and send it."""
+    for label, value in FORM_TEXT_INPUTS.items():
+        await card.get_by_label(label, exact=False).fill(value)
+    await card.get_by_label(texts.ASK_PERSONNUMMER, exact=False).fill(personnummer)
+    await card.get_by_label("Nej", exact=True).first.check()
+    await card.get_by_label("Brukaren", exact=True).check()
+    await card.get_by_label(texts.FORM_LABEL_CATEGORY, exact=False).select_option(index=1)
+    await card.get_by_role("button", name=texts.FORM_SUBMIT).click()
