@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.language.words import fold
+from bot.language.words import REFERENCE, fold
 
 
 class OrderIntent(StrEnum):
@@ -59,7 +59,6 @@ COMMAND_TYPO_CUTOFF = 80  # 'stauts', 'staus' are 'status', as the status recogn
 TYPO_CUTOFF = 82  # one wrong letter in a word of six ('bestal'), not in one of five ('kasta')
 REFUSAL_TYPO_CUTOFF = 88  # a refusal must be closer: 'flyttat' is not 'flyttas'
 
-REFERENCE = re.compile(r"\bvt[\s-]?\d{4}[\s-]?\d{1,6}\b", re.IGNORECASE)  # an existing order
 CLAUSE_BREAK = re.compile(r"[.!?;:\n\r]+|\s[-\u2013\u2014]+\s|\smen\s", re.IGNORECASE)
 
 _DATA: dict[str, Any] = tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))

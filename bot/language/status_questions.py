@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from bot.domain import format_reference
 from bot.identity import InvalidAnswer, parse_personnummer
 from bot.language.order_intent import OrderIntent, asks_about_other_matters, order_intent
-from bot.language.words import fold
+from bot.language.words import REFERENCE, fold
 
 MAX_QUESTION_LENGTH = 200
 MAX_NAME_WORDS = 3
@@ -21,8 +21,6 @@ COMMAND_CUTOFF = 80  # 'stauts', 'staus' are 'status'
 WORD_CUTOFF = 85  # 'instalerat' is 'installerat'; 'klara' is not 'klar'
 FUZZY_MIN_LENGTH = 6  # shorter words are only taken as they are spelt
 
-# As people type them: 'VT-2026-0042', 'vt 2026 42', 'vt20260042'.
-REFERENCE = re.compile(r"\bvt[\s-]?(\d{4})[\s-]?(\d{1,6})\b", re.IGNORECASE)
 PERSONNUMMER = re.compile(r"(?<![\d-])(\d{8}|\d{6}) ?[-+\u2010-\u2015\u2212]? ?(\d{4})(?![\d-])")
 NAME_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 

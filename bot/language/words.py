@@ -11,6 +11,8 @@ from rapidfuzz import fuzz, process
 YES = frozenset({"ja", "j", "jo", "japp", "jajamen", "absolut", "stammer", "ok", "okej", "yes", "y"})
 NO = frozenset({"nej", "n", "no", "nope", "icke", "stammer inte", "inte"})
 FUZZY_CUTOFF = 85
+# An order reference as people type it: 'VT-2026-0042', 'vt 2026 42', 'vt20260042'.
+REFERENCE = re.compile(r"\bvt[\s-]?(\d{4})[\s-]?(\d{1,6})\b", re.IGNORECASE)
 
 
 def fold(text: str | None) -> str:
