@@ -71,9 +71,8 @@ def _contact(contact: BookingContact, orderer: Orderer) -> str:
         return texts.CONTACT_BRUKARE
     if contact.kind is ContactKind.VERKSAMHET:
         return f"{texts.CONTACT_VERKSAMHET} ({orderer.unit})"
-    return texts.CONTACT_NARSTAENDE.format(
-        name=contact.name, relation=contact.relation, phone=format_phone(contact.phone or "")
-    )
+    phone = format_phone(contact.phone) if contact.phone else ""
+    return texts.CONTACT_NARSTAENDE.format(name=contact.name, relation=contact.relation, phone=phone).strip()
 
 
 def _formatted_pnr(digits: str) -> str:

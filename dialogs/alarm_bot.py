@@ -13,6 +13,7 @@ from bot import texts
 from bot.conversations import ConversationDirectory
 from bot.language.extraction import extract
 from bot.language.order_intent import asks_about_other_matters
+from bot.language.small_talk import SmallTalk, small_talk
 from bot.language.words import yes_or_no
 from bot.orders import OrderService
 from bot.outbox import OutboxItem
@@ -29,6 +30,7 @@ from dialogs.users import user_id
 
 MAX_MESSAGE_LENGTH = 2000
 WELCOME_BUTTONS = (texts.BUTTON_ORDER, texts.BUTTON_FORM)
+SMALL_TALK_ANSWERS = {SmallTalk.THANKS: texts.YOU_ARE_WELCOME, SmallTalk.GOODBYE: texts.GOODBYE}
 
 
 class MessageHandler(Protocol):
@@ -89,8 +91,7 @@ class AlarmBot(ActivityHandler):
     ) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(member.id != bot_id for member in members_added):
-            welcome = f"{texts.WELCOME}\n\n{texts.COMMANDS}"
-            await turn_context.send_activity(messages.question(welcome, WELCOME_BUTTONS))
+            await turn_context.send_activity(_welcome())
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -168,7 +169,18 @@ class AlarmBot(ActivityHandler):
         elif command is Command.CANCEL:
             await context.send_activity(texts.NOTHING_TO_CANCEL)
         elif command is Command.HELP:
-            await context.send_activity(f"{texts.WELCOME}\n\n{texts.COMMANDS}")
+            await context.send_activity(_welcome())
+        else:
+            await self._no_command(dialog_context, text)
+
+    async def _no_command(self, dialog_context: Any, text: str) -> None:
+        """Small talk, a question the bot cannot answer, a possible order, or words it does not know."""
+        context: TurnContext = dialog_context.context
+        talk = small_talk(text)
+        if talk is SmallTalk.GREETING:
+            await context.send_activity(_welcome())
+        elif talk is not None:
+            await context.send_activity(SMALL_TALK_ANSWERS[talk])
         elif asks_about_other_matters(text):
             await context.send_activity(texts.OTHER_MATTERS)
         elif not await self.door.offer_if_plausible(dialog_context, text):
@@ -205,6 +217,11 @@ def reference_fingerprint(activity: Activity) -> tuple[object, ...]:
         getattr(bot, "id", None),
         getattr(bot, "role", None),
     )
+
+
+def _welcome() -> Activity:
+    """What the bot does, with a button to start an order and one for the form."""
+    return messages.question(f"{texts.WELCOME}\n\n{texts.COMMANDS}", WELCOME_BUTTONS)
 
 
 def _answer_text(text: str | None, value: object) -> str:

@@ -11,6 +11,7 @@ from bot import texts
 from bot.domain import ContactKind
 from bot.drafts import ContactDraft
 from bot.language import answers
+from bot.language.lexicon import RELATIONS, fold_keep_length
 from dialogs.answer_prompt import Ask
 from dialogs.form import BACK, is_navigation
 from dialogs.prerequisites import YES_NO, yes_no_choices
@@ -38,7 +39,19 @@ def _kind_choices(_draft: Any) -> Sequence[str]:
 
 
 def _kind(text: str, choices: Sequence[str]) -> ContactKind:
-    return KIND_WORDS[answers.choice(text, choices)]
+    """One of the choices; a relation word ('dottern', 'god man') means a närstående."""
+    try:
+        return KIND_WORDS[answers.choice(text, choices)]
+    except answers.Rejected:
+        if _names_a_relation(text):
+            return ContactKind.NARSTAENDE
+        raise
+
+
+def _names_a_relation(text: str) -> bool:
+    words = fold_keep_length(text).split()
+    pairs = (" ".join(words[i : i + 2]) for i in range(len(words)))
+    return any(word in RELATIONS for word in [*words, *pairs])
 
 
 def _is_narstaende(draft: ContactDraft) -> bool:

@@ -128,11 +128,12 @@ def _as_orderer(extraction: Extraction) -> Extraction:
 def _correction_fill(correction: Correction) -> Fill:
     if correction.error is not None:
         return Fill(refusal=texts.CORRECTION_REJECTED.format(message=correction.error))
+    unknown = tuple(name for name in correction.fields if name not in correction.values)
     if not correction.values:
-        return Fill(clear=correction.fields)
+        return Fill(clear=unknown)
     labels = ", ".join(dict.fromkeys(FIELDS[name][0] for name in correction.values if name in FIELDS))
     said = messages.question(texts.CORRECTED.format(label=labels))
-    return Fill(values=dict(correction.values), report=said)
+    return Fill(values=dict(correction.values), clear=unknown, report=said)
 
 
 def _worth_filling(extraction: Extraction, pending: Pending) -> bool:

@@ -28,6 +28,7 @@ EDITABLE: dict[str, tuple[str, ...]] = {
     texts.EDIT_ORDERER_PHONE: ("orderer_phone",),
 }
 EDIT_WORD = "andra"
+SEND_WORDS = frozenset({"skicka", "skicka in", "skicka den", "skicka ivag", "ja skicka"})  # folded
 FIELD_LIST = ", ".join(EDITABLE)
 
 
@@ -50,7 +51,7 @@ def parse(text: str, _choices: Sequence[str] = ()) -> object:
     first, _, rest = text.strip().partition(" ")
     if fold(first) == EDIT_WORD:
         return _edit(rest.strip())
-    if yes_or_no(text):
+    if yes_or_no(text) or fold(text) in SEND_WORDS:
         return True
     raise Rejected(texts.ERR_CONFIRM.format(fields=FIELD_LIST))
 

@@ -237,3 +237,33 @@ async def test_phones_whose_owner_is_unclear_are_named_and_offered_where_a_phone
     assert chat.buttons() == [first]
     await chat.say(first)
     assert (await draft_of(bot)).phone == "+46" + first.replace("-", "").replace(" ", "")[1:]
+
+
+async def test_a_relation_word_answers_who_to_contact(chat: Chat) -> None:
+    await reach(chat, texts.ASK_CONTACT_KIND)
+    assert await chat.say("grannen") == [texts.ASK_CONTACT_NAME]
+
+
+async def test_a_word_of_one_choice_picks_it(chat: Chat) -> None:
+    await reach(chat, texts.ASK_RUBRIK)
+    replies = await chat.say("trygghetslarm")
+    assert replies[-1].startswith(texts.ASK_UNDERRUBRIK.format(rubrik="Digitalt trygghetslarm"))
+
+
+@pytest.mark.parametrize(
+    ("said_", "answer"), [("Hej!", texts.WELCOME), ("tack så mycket", texts.YOU_ARE_WELCOME)]
+)
+async def test_greetings_and_thanks_get_a_kind_answer(chat: Chat, said_: str, answer: str) -> None:
+    assert (await chat.say(said_))[0].startswith(answer)
+
+
+async def test_send_at_the_summary_files_the_order(chat: Chat) -> None:
+    await reach(chat, texts.ASK_CONFIRM)
+    assert "VT-2026-0001" in (await chat.say("skicka"))[-1]
+
+
+async def test_a_new_street_alone_asks_postnummer_and_ort_again(bot: RunningBot, chat: Chat) -> None:
+    await at_summary(chat)
+    replies = await chat.say("adressen är fel, hon bor på Ekvägen 5")
+    assert replies == [texts.CORRECTED.format(label=texts.LABEL_STREET), texts.ASK_POSTNUMMER]
+    assert (await draft_of(bot)).street == "Ekvägen 5"

@@ -440,7 +440,7 @@ async def test_continue_works_from_another_conversation_of_the_same_user(bot: Ru
         (texts.ASK_MORE_CONTACTS, "2", texts.ERR_YES_NO),
         (texts.ASK_BRUKARE_NAME, "Greta", texts.ERR_FULL_NAME),
         (texts.ASK_PORTKOD, "12;34", texts.ERR_PORTKOD),
-        (texts.ASK_CONTACT_KIND, "grannen", ERR_CONTACT_KIND),
+        (texts.ASK_CONTACT_KIND, "vet inte", ERR_CONTACT_KIND),
         (texts.ASK_RUBRIK, str(len(CATEGORIES) + 1), texts.ERR_CHOICE.format(options=", ".join(CATEGORIES))),
         (ASK_UNDERRUBRIK, "Byte av tvättmaskin", texts.ERR_CHOICE.format(options=", ".join(UNDERRUBRIKER))),
     ],

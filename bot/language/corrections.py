@@ -30,7 +30,7 @@ _TOKEN = re.compile(r"\S+")
 
 @dataclass(frozen=True)
 class Correction:
-    """What to change: `fields` of the draft, to `values`; no values means 'ask them again'.
+    """What to change: `fields` of the draft, to `values`; fields without a value are asked again.
 
     `error` says, in Swedish, why the new value was refused; then nothing is to be changed.
     """
@@ -130,7 +130,7 @@ def _read_in_text(names: tuple[str, ...], value: str, today: date) -> Correction
     if not values:
         hint = texts.CORRECT_CONTACT_HINT if names == ("contacts",) else texts.CORRECT_ADDRESS_HINT
         return Correction(names, error=hint)
-    return Correction(tuple(values), values)
+    return Correction(names, values)  # parts of the address not given are asked again
 
 
 def _one_value(value: str) -> str:

@@ -8,9 +8,13 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
-YES = frozenset({"ja", "j", "jo", "japp", "jajamen", "absolut", "stammer", "ok", "okej", "yes", "y"})
-NO = frozenset({"nej", "n", "no", "nope", "icke", "stammer inte", "inte"})
+YES = frozenset({
+    "ja", "j", "jo", "jaa", "japp", "jepp", "jada", "javisst", "visst", "jajamen", "absolut",
+    "stammer", "precis", "korrekt", "sjalvklart", "ok", "okej", "yes", "y",
+})  # fmt: skip
+NO = frozenset({"nej", "n", "na", "naa", "no", "nope", "icke", "stammer inte", "inte"})
 FUZZY_CUTOFF = 85
+MIN_WORD_IN_OPTION = 5  # a word of an option names it when no other option has it: not 'av', 'ny'
 # An order reference as people type it: 'VT-2026-0042', 'vt 2026 42', 'vt20260042'.
 REFERENCE = re.compile(r"\bvt[\s-]?(\d{4})[\s-]?(\d{1,6})\b", re.IGNORECASE)
 
@@ -49,5 +53,8 @@ def match_choice(text: str | None, options: Sequence[str]) -> str | None:
     starting = [option for key, option in by_fold.items() if key.startswith(folded)]
     if len(starting) == 1 and len(folded) >= 3:
         return starting[0]
+    containing = [option for key, option in by_fold.items() if f" {folded} " in f" {key} "]
+    if len(containing) == 1 and len(folded) >= MIN_WORD_IN_OPTION:
+        return containing[0]  # 'trygghetslarm' is 'Digitalt trygghetslarm'
     best = process.extractOne(folded, list(by_fold), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     return None if best is None else by_fold[best[0]]
