@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.language.order_intent import OrderIntent, order_intent
+from bot.language.order_intent import OrderIntent, asks_about_other_matters, order_intent
 from bot.language.status_questions import recognise
 from dialogs.commands import WORDS as COMMAND_WORDS
 from dialogs.commands import Command
@@ -75,6 +75,53 @@ def test_the_command_words_that_start_an_order_stay_orders() -> None:
     written = ["beställ", "ny beställning", "beställa larm", "Beställ", "BESTÄLL", "bestäl", "ny bestallning"]
     assert {"bestall", "bestalla larm", "ny bestallning"} <= set(ordering)
     assert all(order_intent(text) is OrderIntent.ORDER for text in [*ordering, *written])
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Jag vill beställa ett larm", OrderIntent.ORDER),
+        ("Jag vill beställa", OrderIntent.ORDER),
+        ("Jag vill beställa till Greta", OrderIntent.ORDER),
+        ("Jag vill beställa ett mobilt trygghetslarm", OrderIntent.ORDER),
+        ("Jag vill beställa något", OrderIntent.MAYBE),
+        ("Jag vill beställa ett armband till larmet", OrderIntent.MAYBE),
+        ("Jag vill beställa en rullator", OrderIntent.NONE),
+        ("Jag vill beställa färdtjänst", OrderIntent.NONE),
+        ("Beställning av rullator", OrderIntent.NONE),
+        ("Beställning Greta Johansson", OrderIntent.ORDER),
+    ],
+)
+def test_what_the_order_verb_has_for_its_object_decides(text: str, intent: OrderIntent) -> None:
+    assert order_intent(text) is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Vi beställer inte larm", OrderIntent.NONE),
+        ("Jag kan inte beställa larm", OrderIntent.ORDER),
+        ("Det går inte att beställa larm", OrderIntent.ORDER),
+        ("Jag kan inte beställa larm förrän beslutet finns", OrderIntent.NONE),
+        ("Anhöriga vill beställa larm", OrderIntent.MAYBE),
+    ],
+)
+def test_not_ordering_is_told_from_not_managing_to_order(text: str, intent: OrderIntent) -> None:
+    assert order_intent(text) is intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag vill beställa hämtning av ett trygghetslarm",
+        "jag vill beställa larmhämtning",
+        "Brukaren har tappat sin larmknapp, vad gör vi?",
+        "larmet är trasigt",
+    ],
+)
+def test_a_pick_up_or_a_fault_is_another_matter_not_an_order(text: str) -> None:
+    assert order_intent(text) is OrderIntent.NONE
+    assert asks_about_other_matters(text)
 
 
 def test_the_other_command_words_are_not_orders() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from itertools import pairwise
+from itertools import dropwhile, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,20 @@ class Cue(StrEnum):
     UNSURE = "unsure"
     TOPIC = "topic"
     HELP_WITH = "help_with"
+    ASKS_HOW = "asks_how"
+    THIRD_PARTY = "third_party"
+    MOVE = "move"
     VAGUE = "vague"
+
+
+class Ordered(StrEnum):
+    """What the order verb of a clause has for its object."""
+
+    ALARM = "alarm"  # 'beställa ett larm', 'beställa ett mobilt trygghetslarm'
+    UNSAID = "unsaid"  # 'beställa', 'beställa till Greta', 'beställning Greta Johansson'
+    VAGUE = "vague"  # 'beställa något'
+    FOR_ALARM = "for_alarm"  # something else for an alarm: 'beställa ett armband till larmet'
+    OTHER = "other"  # something else: 'beställa en rullator', 'beställa färdtjänst'
 
 
 REFUSALS = frozenset({
@@ -49,17 +62,31 @@ REFUSALS = frozenset({
 })  # fmt: skip
 OTHER_MATTERS = frozenset({Cue.PRICE, Cue.CANCEL, Cue.FAULT, Cue.HOW_IT_WORKS})
 UNCLEAR_ORDER = frozenset({Cue.UNSURE, Cue.TOPIC})  # 'kanske beställa', 'fråga om beställning'
-UNCLEAR_WANT = UNCLEAR_ORDER | {Cue.HELP_WITH}  # 'hjälp med ett larm' may be a fault
+UNCLEAR_WANT = UNCLEAR_ORDER | {Cue.HELP_WITH, Cue.ASKS_HOW}  # 'hjälp med ett larm' may be a fault
+ALARM_CUES = frozenset({Cue.OBJECT, Cue.OBJECT_DEFINITE})
+ORDERED_INTENT = {
+    Ordered.ALARM: OrderIntent.ORDER,
+    Ordered.UNSAID: OrderIntent.ORDER,
+    Ordered.VAGUE: OrderIntent.MAYBE,
+    Ordered.FOR_ALARM: OrderIntent.MAYBE,
+    Ordered.OTHER: OrderIntent.NONE,
+}
 
 MAX_CHARS = 1000  # a request comes first; what is pasted after it is details
 MAX_CLAUSES = 8
 MAX_CLAUSE_WORDS = 40
+FRAGMENT_WORDS = 4  # 'Trygghetslarm. Ny brukare.': a need this short may stand apart from its object
+FOR_ALARM_WORDS = 3  # 'ett armband till larmet': how far after the thing ordered an alarm may be named
 TYPO_MIN_LENGTH = 5  # shorter words are taken only as they are spelt
 COMMAND_TYPO_CUTOFF = 80  # 'stauts', 'staus' are 'status', as the status recogniser reads them
 TYPO_CUTOFF = 82  # one wrong letter in a word of six ('bestal'), not in one of five ('kasta')
 REFUSAL_TYPO_CUTOFF = 88  # a refusal must be closer: 'flyttat' is not 'flyttas'
 
-CLAUSE_BREAK = re.compile(r"[.!?;:\n\r]+|\s[-\u2013\u2014]+\s|\smen\s", re.IGNORECASE)
+# A comma ends a clause ('beställ ett nytt larm, det gamla är trasigt') unless a number or a polite word
+# follows it ('1,5', 'ett larm, tack').
+CLAUSE_BREAK = re.compile(
+    r"[.!?;:\n\r]+|,(?!\d)(?!\s*(?:tack|snälla|snalla)\b)|\s[-\u2013\u2014]+\s|\smen\s", re.IGNORECASE
+)
 
 _DATA: dict[str, Any] = tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
 GREETINGS = frozenset(_DATA["greetings"])
@@ -73,6 +100,12 @@ ORDER_OBJECT_GAP = frozenset(_DATA["order_object_gap"]["words"])
 POLITE = frozenset(_DATA["polite"]["words"])
 COUNTED = frozenset(_DATA["polite"]["counted"])
 RECEIVERS = frozenset(_DATA["polite"]["receivers"])
+ORDER_VERBS = frozenset(_DATA["order"]["verbs"])
+NOUN_MARKS = frozenset(_DATA["order_object"]["noun_marks"])
+NOT_OBJECTS = frozenset(_DATA["order_object"]["not_objects"])
+ALARM_STEMS = tuple(_DATA["order_object"]["alarm_stems"])
+UNABLE = re.compile(r"(?<!\w)(?:" + "|".join(_DATA["unable"]["phrases"]) + r")(?!\w)")
+UNABLE_AS: str = _DATA["unable"]["replacement"]
 
 
 def _section(cue: Cue, key: str) -> list[str]:
@@ -127,7 +160,7 @@ def order_intent(text: str) -> OrderIntent:
     head = text[:MAX_CHARS] if isinstance(text, str) else ""
     if REFERENCE.search(head) or CODE.search(head):
         return OrderIntent.NONE  # about an existing order; or code, not words
-    maybe = False
+    maybe = named = needed = False
     for index, clause in enumerate(_clauses(head)):
         if index == 0 and _is_command(clause.words[0]):
             return OrderIntent.NONE
@@ -135,6 +168,10 @@ def order_intent(text: str) -> OrderIntent:
         if intent is OrderIntent.ORDER or intent is OrderIntent.NONE:
             return intent
         maybe = maybe or intent is OrderIntent.MAYBE
+        named = named or (intent is OrderIntent.MAYBE and _names_only_an_alarm(clause))
+        needed = needed or _needs_only(clause)
+        if named and needed:
+            return OrderIntent.ORDER  # 'Trygghetslarm. Ny brukare.': the need and the alarm apart
     return OrderIntent.MAYBE if maybe else OrderIntent.NONE
 
 
@@ -158,14 +195,25 @@ def _clause_intent(clause: Clause) -> OrderIntent | None:
         return OrderIntent.NONE
     if clause.has(Cue.SOFT_STATUS) and not clause.has(Cue.ORDER, Cue.WANT):
         return OrderIntent.NONE  # 'när blir det installerat?'
+    if clause.has(Cue.MOVE):
+        return OrderIntent.NONE if _asks_about_existing(clause.words) else OrderIntent.MAYBE
     if clause.has(Cue.ORDER):
-        unclear = clause.has(*UNCLEAR_ORDER) or _orders_something_else(clause)
-        return OrderIntent.MAYBE if unclear else OrderIntent.ORDER
+        return _order_clause_intent(clause)
     if clause.has(Cue.WANT) and clause.has(Cue.OBJECT):
         return OrderIntent.MAYBE if clause.has(*UNCLEAR_WANT) else OrderIntent.ORDER
     if clause.has(Cue.OBJECT):
         return _topic_only(clause)
     return OrderIntent.NONE if clause.has(Cue.OBJECT_DEFINITE) else None
+
+
+def _names_only_an_alarm(clause: Clause) -> bool:
+    """'Trygghetslarm', 'larm till Greta': an alarm named, no verb, nothing that makes it unclear."""
+    return clause.cues == {Cue.OBJECT}
+
+
+def _needs_only(clause: Clause) -> bool:
+    """'Ny brukare', 'behövs till Karl': a short need that names nothing to be had."""
+    return len(clause.words) <= FRAGMENT_WORDS and clause.cues == {Cue.WANT}
 
 
 def _topic_only(clause: Clause) -> OrderIntent:
@@ -177,12 +225,54 @@ def _topic_only(clause: Clause) -> OrderIntent:
     return OrderIntent.MAYBE
 
 
-def _orders_something_else(clause: Clause) -> bool:
-    """'beställa något', 'beställa matlådor': the first word after 'beställa' that is not a filler."""
+def _order_clause_intent(clause: Clause) -> OrderIntent:
+    """'beställa larm' orders; 'kanske beställa', 'anhöriga vill beställa' may; 'beställa en rullator' not."""
     words = clause.words
-    start = next((index for index, word in enumerate(words) if _word_cue(word) is Cue.ORDER), len(words))
-    following = (word for word in words[start + 1 :] if word not in ORDER_OBJECT_GAP)
-    return _word_cue(next(following, "")) is Cue.VAGUE
+    at = next((index for index, word in enumerate(words) if _word_cue(word) is Cue.ORDER), len(words))
+    intent = ORDERED_INTENT[_ordered(words, at)] if at < len(words) else OrderIntent.ORDER
+    if intent is not OrderIntent.ORDER:
+        return intent
+    by_someone_else = any(_word_cue(word) is Cue.THIRD_PARTY for word in words[:at])
+    unclear = clause.has(*UNCLEAR_ORDER) or by_someone_else
+    return OrderIntent.MAYBE if unclear else OrderIntent.ORDER
+
+
+def _ordered(words: tuple[str, ...], at: int) -> Ordered:
+    """What the order word at `at` has for its object: the first word after it that is not a filler."""
+    following = words[at + 1 :]
+    if not _is_order_verb(words[at]):
+        if not following or following[0] not in NOUN_MARKS:
+            return Ordered.UNSAID  # 'ny beställning Greta Johansson': details, not what is ordered
+        following = following[1:]
+    rest = tuple(dropwhile(lambda word: word in ORDER_OBJECT_GAP or not word.isalpha(), following))
+    if not rest:
+        return Ordered.UNSAID
+    cue = _word_cue(rest[0])
+    if cue in ALARM_CUES:
+        return Ordered.ALARM
+    if cue is Cue.VAGUE:
+        return Ordered.VAGUE
+    if cue is not None or rest[0] in NOT_OBJECTS:
+        return Ordered.UNSAID  # 'beställa till Greta', 'beställa härmed'
+    if len(rest) > 1 and _word_cue(rest[1]) in ALARM_CUES:
+        return Ordered.ALARM  # 'beställa mobilt larm', 'beställa trygghets larm'
+    if any(_names_alarm(word) for word in rest[: FOR_ALARM_WORDS + 1]):
+        return Ordered.FOR_ALARM  # 'beställa ett armband till larmet', 'beställa en larmknapp'
+    return Ordered.OTHER
+
+
+@lru_cache(maxsize=1024)
+def _is_order_verb(word: str) -> bool:
+    """'beställ', 'beställa', 'best', also misspelt ('bestäl'); not the noun 'beställning'."""
+    if word in WORDS:
+        return word in ORDER_VERBS
+    forms = [form for form, cue in WORDS.items() if cue is Cue.ORDER]
+    closest = process.extractOne(word, forms, scorer=fuzz.ratio)
+    return closest is not None and closest[0] in ORDER_VERBS
+
+
+def _names_alarm(word: str) -> bool:
+    return _word_cue(word) in ALARM_CUES or any(stem in word for stem in ALARM_STEMS)
 
 
 def _asks_about_existing(words: tuple[str, ...]) -> bool:
@@ -204,7 +294,7 @@ def _clauses(text: str) -> Iterator[Clause]:
     """The first clauses of `text` that have words besides a greeting, read as they are needed."""
     found = 0
     for part in CLAUSE_BREAK.split(text):
-        words = _without_greeting(fold(part).split()[:MAX_CLAUSE_WORDS])
+        words = _as_request(_without_greeting(fold(part).split()[:MAX_CLAUSE_WORDS]))
         if words:
             yield Clause(words, _cues(words))
             found += 1
@@ -247,6 +337,13 @@ def _typo_cue(word: str) -> Cue | None:
         return None
     cue = WORDS[best[0]]
     return None if cue in REFUSALS and best[1] < REFUSAL_TYPO_CUTOFF else cue
+
+
+def _as_request(words: tuple[str, ...]) -> tuple[str, ...]:
+    """'kan inte beställa', 'lyckas inte beställa' ask for help to order: read as 'beställa'."""
+    if "inte" not in words and "ej" not in words:
+        return words
+    return tuple(UNABLE.sub(UNABLE_AS, " ".join(words)).split())
 
 
 def _without_greeting(words: list[str]) -> tuple[str, ...]:
