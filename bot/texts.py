@@ -535,3 +535,17 @@ OTHER_MATTERS = (
 )
 YOU_ARE_WELCOME = "Varsågod! Skriv **beställ** när du vill beställa ett larm, eller **status** för hur det går."
 GOODBYE = "Hej då! Skriv när du behöver mig igen."
+
+# --- Replies that survive the channel (issue 15): a team channel that removed the bot -----------
+
+NOTIFY_TEAM_CHANNEL_LOST = (
+    "Boten har tagits bort från en av teamets kanaler och kan inte längre skriva där. Teamets meddelanden "
+    "kommer nu bara hit. När boten har lagts till i kanalen igen och någon skriver där får den dem igen."
+)
+
+# --- Free text: a närstående named without a phone (extraction) ---
+
+ERR_CONTACT_PHONE = (
+    "Jag behöver telefonnumret till {name}, som teamet ska ringa för att boka, "
+    "t.ex. dottern Lena Berg 070-174 06 42."
+)

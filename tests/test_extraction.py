@@ -151,6 +151,10 @@ def test_problems_say_what_is_expected() -> None:
     assert by_id["impossible-date"].problems == [Problem("personnummer", texts.ERR_PNR_DATE)]
     assert by_id["two-personnummer"].problems == [Problem("personnummer", texts.ERR_TWO_PERSONNUMMER)]
     assert by_id["contact-first-name-only"].problems == [Problem("contacts", texts.ERR_CONTACT_FULL_NAME)]
+    assert by_id["relation-after-phone"].problems == [Problem("contacts", texts.ERR_CONTACT_FULL_NAME)]
+    assert by_id["relative-without-phone"].problems == [
+        Problem("contacts", texts.ERR_CONTACT_PHONE.format(name="Eva Lindqvist (dotter)"))
+    ]
     assert by_id["invalid-phone"].problems == [Problem("phone", texts.ERR_PHONE)]
     assert by_id["invalid-postnummer"].problems == [Problem("postnummer", texts.ERR_POSTNUMMER)]
 
@@ -263,6 +267,149 @@ def test_a_second_different_value_is_left_unplaced() -> None:
     found = extract("Namn: Greta Johansson\nNamn: Karl Svensson", TODAY)
     assert found.values == {"brukare_name": "Greta Johansson"}
     assert found.unplaced == ("Namn: Karl Svensson",)
+
+
+# --- someone else's data is never the brukare's ------------------------------------------------
+
+BRUKARE_FIELDS = ("brukare_name", "street", "postnummer", "ort", "phone")
+NOBODY = {"name": None, "relation": None, "phone": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "not_given"),
+    [
+        ("Hon har ingen telefon. Kontakta personalen på avdelningen, 08-465 004 90", ("phone",)),
+        ("Hennes dotter Eva Berg bor på Ringvägen 3, 111 22 Stockholm", BRUKARE_FIELDS),
+        ("Dottern Eva Berg 070-174 06 06 bokar. Hon bor på Ringvägen 3, 111 22 Stockholm", BRUKARE_FIELDS),
+        ("Närstående: son Per Ek, 070-174 06 12, bor i Stockholm", BRUKARE_FIELDS),
+        ("Brukarens tel: saknas. Dotterns tel: 070-174 06 06, hon heter Eva Holm", BRUKARE_FIELDS),
+        ("Tel till hemtjänsten: 08-465 004 52", ("phone",)),
+        ("Tel 070-174 06 05 (dottern)", ("phone",)),
+        ("Tel 070-174 06 05 (dottern Eva Berg)", ("phone",)),
+        ("Larm till Greta Johansson 19460507-6654. Boka med hemtjänsten 08-465 004 95", ("phone",)),
+    ],
+)
+def test_what_is_said_about_others_is_not_the_brukares(text: str, not_given: tuple[str, ...]) -> None:
+    values = extract(text, TODAY).values
+    assert not set(not_given) & set(values), values
+
+
+def test_from_one_address_to_another_keeps_only_the_new_one() -> None:
+    found = extract("hon flyttar från Ringvägen 3, 111 22 Stockholm till Kvarngatan 7, 753 20 Uppsala", TODAY)
+    assert found.values == {"street": "Kvarngatan 7", "postnummer": "753 20", "ort": "Uppsala"}
+
+
+def test_the_units_phone_is_nobodys_own_and_left_for_the_bot_to_offer() -> None:
+    found = extract("Hemtjänst Åsen nås på 08-465 004 95", TODAY)
+    assert found.values == {"contacts": [{"kind": "verksamhet", **NOBODY}]}
+    assert found.unassigned_phones == ("+46846500495",)
+    found = extract("Ring mig på 070-174 06 10. Tel till hemtjänsten: 08-465 004 52", TODAY)
+    assert found.values == {"orderer_phone": "+46701740610"}
+    assert found.unassigned_phones == ("+46846500452",)
+
+
+@pytest.mark.parametrize("text", ["Eva Lindqvist, dotter", "dottern Eva Berg", "Kontakt: sonen Per Ek"])
+def test_a_relative_without_a_phone_is_a_problem_not_a_contact(text: str) -> None:
+    found = extract(text, TODAY)
+    assert "contacts" not in found.values
+    assert [problem.field for problem in found.problems] == ["contacts"]
+    assert found.problems[0].message.startswith(texts.ERR_CONTACT_PHONE.split("{")[0])
+    assert found.unplaced == ()
+
+
+def test_a_relation_after_a_phone_makes_it_the_relatives() -> None:
+    found = extract("Tel 070-174 06 05 (dottern)", TODAY)
+    assert found.values == {}
+    assert found.problems == (Problem("contacts", texts.ERR_CONTACT_FULL_NAME),)
+    assert found.unassigned_phones == ()
+    found = extract("070-174 06 05 - dottern Eva Berg", TODAY)
+    assert found.values == {"contacts": [{"kind": "närstående", "name": "Eva Berg", "relation": "dotter",
+                                          "phone": "+46701740605"}]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("word", "relation"),
+    [("brorsonen", "brorson"), ("systerdottern", "systerdotter"), ("svärsonen", "svärson"),
+     ("barnbarnet", "barnbarn"), ("kusinen", "kusin"), ("styvdottern", "styvdotter"), ("mostern", "moster")],
+)  # fmt: skip
+def test_relations_of_every_kind(word: str, relation: str) -> None:
+    found = extract(f"Kontakt: {word} Ali Hassan 070-174 06 20", TODAY)
+    assert found.values["contacts"] == [
+        {"kind": "närstående", "name": "Ali Hassan", "relation": relation, "phone": "+46701740620"}
+    ]
+
+
+def test_larm_to_the_orderers_own_relative_is_the_brukare() -> None:
+    found = extract("Dottern Eva Berg 070-174 06 06 beställer larm till sin mamma Greta Johansson", TODAY)
+    assert found.values["brukare_name"] == "Greta Johansson"
+    assert [contact["name"] for contact in found.values["contacts"]] == ["Eva Berg"]  # type: ignore[attr-defined]
+
+
+# --- names, streets and codes as people write them ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Inga Berg", "Björn Vid", "Ylva Ring", "Karl Fast"])
+def test_names_made_of_ordinary_words(name: str) -> None:
+    found = extract(f"Larm till {name}, 194910132507", TODAY)
+    assert found.values == {"brukare_name": name, "personnummer": "194910132507"}
+    assert found.unplaced == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["Berg, Sonja 194910132507", "Namn: Berg, Sonja", "Larm till Berg, Sonja 194910132507"]
+)
+def test_surname_first_with_a_comma_where_it_clearly_is_a_name(text: str) -> None:
+    assert extract(text, TODAY).values["brukare_name"] == "Sonja Berg"
+
+
+def test_a_name_is_never_dropped_unreported() -> None:
+    assert extract("Larm till Inga, 194910132507", TODAY).unplaced == ("Larm till Inga",)
+
+
+def test_a_street_after_a_name_is_not_part_of_it() -> None:
+    found = extract("Larm till Björn Berg Storgatan 12", TODAY)
+    assert found.values == {"brukare_name": "Björn Berg", "street": "Storgatan 12"}
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [("S:t Persgatan 12", "S:t Persgatan 12"), ("Drottninggatan 5 nb", "Drottninggatan 5 nb"),
+     ("Storgatan 12, 2 tr", "Storgatan 12, 2 tr"), ("Storgatan 12 bv", "Storgatan 12 bv")],
+)  # fmt: skip
+def test_street_abbreviations_and_floor_notes(text: str, street: str) -> None:
+    found = extract(f"{text}, 602 24 Norrköping", TODAY)
+    assert found.values == {"street": street, "postnummer": "602 24", "ort": "Norrköping"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("kod till porten: 12 34", "12 34"), ("Portkod 12 34, tagg behövs", "12 34")]
+)
+def test_a_portkod_written_with_a_space(text: str, code: str) -> None:
+    assert extract(text, TODAY).values["portkod"] == code
+
+
+def test_tele_is_a_phone_label() -> None:
+    assert extract("Tele 070-174 06 90", TODAY).values == {"phone": "+46701740690"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hej Anna! Larm till Greta Johansson 19460507-6654",
+     "Larm till Sonja Berg 194910132507. Sonja har hand om det mesta själv.",
+     "Larm till Greta Johansson 19460507-6654. Dottern Eva Berg 070-174 06 06 är kontaktperson."],
+)  # fmt: skip
+def test_small_talk_is_not_reported(text: str) -> None:
+    assert extract(text, TODAY).unplaced == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["Sonja har nyckel", "Nyckel: hemtjänsten har nyckel", "Nyckeln finns i nyckelgömman"]
+)
+def test_who_has_the_key_mentions_it(text: str) -> None:
+    found = extract(text, TODAY)
+    assert found.key_mentioned
+    assert found.unplaced == ()
+    assert not extract("Hon har ingen nyckel", TODAY).key_mentioned
 
 
 # --- hostile input -----------------------------------------------------------------------------

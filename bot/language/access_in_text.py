@@ -12,7 +12,8 @@ from bot.language.text_scan import Scan
 _CODE_AFTER_WORD = re.compile(
     rf"(?<![\w-])(?:{phrase_pattern(ACCESS['code_words'])})(?![\w-])"
     rf"(?:[ \t]*(?:{phrase_pattern(ACCESS['code_links'])})(?![\w]))?[ \t]*"
-    r"(?P<code>(?=[\w#*+-]{0,19}\d)[\w#*+-]{1,20})(?![\w#*+-])"
+    r"(?P<code>\d{1,4}(?:[ \t]\d{1,4}){1,3}(?=[ \t]*(?:[,.;!?)\n]|$))"  # '12 34' ending the clause
+    r"|(?=[\w#*+-]{0,19}\d)[\w#*+-]{1,20}(?![\w#*+-]))"
 )
 _BARE_CODE_WORDS = frozenset({"kod", "koden"})
 _OTHER_CODES = folded_set(ACCESS["other_codes"])
@@ -26,6 +27,7 @@ _NOT_NEEDED = words_regex(ACCESS["not_needed"])
 _COLLECTED = words_regex(ACCESS["collected"])
 _NOT_COLLECTED = words_regex(ACCESS["not_collected"])
 _KEY_DONE = words_regex(ACCESS["key_done"])
+_FREE_RUN = re.compile(rb"\x00+")
 _PART_BREAK = re.compile(
     rf"[ \t]*,[ \t]*|[ \t]+(?:{phrase_pattern(w for w in ACCESS['part_breaks'] if w != ',')})[ \t]+"
 )
@@ -135,17 +137,7 @@ def _parts(scan: Scan, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _free_runs(scan: Scan, start: int, end: int) -> list[tuple[int, int]]:
-    runs, run_start = [], None
-    for position in range(start, end):
-        if scan.used[position]:
-            if run_start is not None:
-                runs.append((run_start, position))
-            run_start = None
-        elif run_start is None:
-            run_start = position
-    if run_start is not None:
-        runs.append((run_start, end))
-    return runs
+    return [run.span() for run in _FREE_RUN.finditer(scan.used, start, end)]
 
 
 def _topics(scan: Scan, start: int, end: int) -> set[str]:

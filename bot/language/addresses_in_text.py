@@ -21,6 +21,15 @@ _FLAT = re.compile(
     rf"(?:[ \t]*,)?[ \t]*(?:{phrase_pattern(STREETS['flat_words'])})[ \t]*(?:nr\.?[ \t]*)?\d{{3,5}}(?!\d)"
 )
 _FLOOR = re.compile(rf"(?:[ \t]*,)?[ \t]*\d{{1,2}}[ \t]?(?:{phrase_pattern(STREETS['floor_words'])})(?![\w])")
+_FLOOR_NOTE = re.compile(rf"(?:[ \t]*,)?[ \t]*(?:{phrase_pattern(STREETS['floor_notes'])})(?![\w])")
+_ABBREVIATED_PREFIX = re.compile(
+    rf"(?<![\w:.])(?:{phrase_pattern(p for p in STREETS['prefixes'] if not p.isalpha())})[ \t]+$"
+)
+_OLD_ADDRESS = words_regex(  # the cue, then a street's words and a number: 'från Ringvägen 3'
+    STREETS["old_address_cues"],
+    suffix=r"(?=[ \t:]+[^\W\d_][\w:.'-]{0,40}(?:[ \t]+[^\W\d_][\w:.'-]{0,40}){0,3}[ \t]+\d)",
+)
+_NEW_ADDRESS = words_regex(STREETS["new_address_cues"])
 _TO_ORT = re.compile(r"[ \t]+i[ \t]+|[ \t]*,[ \t]*|[ \t]+")
 _BARE_STREET = re.compile(r"[^\W\d_][\w:.'-]{0,40}(?:[ \t]+[^\W\d_][\w:.'-]{0,40}){0,3}")
 _BEFORE_POSTNUMMER = re.compile(
@@ -34,6 +43,7 @@ MAX_PREFIX_WORDS = 2
 
 def find_address(scan: Scan) -> None:
     """Streets first (their words and numbers), then postnummer and ort around them."""
+    _mark_old_addresses(scan)
     for segment in scan.segments:
         if segment.kind == "street":
             _loose_street_at(
@@ -49,6 +59,8 @@ def find_address(scan: Scan) -> None:
         _postnummer(scan, start, end)
     _labelled_ort(scan)
     for cue in _ORT_CUES.finditer(scan.folded):
+        if scan.in_foreign(cue.start()):
+            continue
         found = _ort_words(scan, cue.end(), open_end=False)
         if found is not None:
             _keep_ort(scan, *found)
@@ -59,9 +71,30 @@ def find_address(scan: Scan) -> None:
 # --- streets -----------------------------------------------------------------------------------
 
 
+def _mark_old_addresses(scan: Scan) -> None:
+    """'flyttar från Ringvägen 3 till Kvarngatan 7': from 'från' to 'till' is an old address."""
+    for cue in _OLD_ADDRESS.finditer(scan.folded):
+        word = scan.next_word(cue.end())
+        if word is None or not _starts_street(scan, word):
+            continue
+        _, sentence_end = scan.sentence_of(cue.start())
+        new = _NEW_ADDRESS.search(scan.folded, word.end, sentence_end)
+        scan.foreign.append((cue.start(), new.start() if new is not None else sentence_end))
+
+
+def _starts_street(scan: Scan, word: Word) -> bool:
+    """A street name ('Ringvägen 3', 'Västra vägen') or a capitalised word and a house number."""
+    suffixed = _STREET_WORD.match(scan.folded, word.start)
+    if suffixed is not None and suffixed.end() == word.end:
+        return True
+    return _street_like(scan, word.start) and _HOUSE.match(scan.folded, word.end) is not None
+
+
 def _street_by_suffix(scan: Scan, match: re.Match[str]) -> None:
     start, name_end = match.span()
     if not scan.is_free(start, name_end) or _NOT_STREETS.fullmatch(scan.folded, start, name_end):
+        return
+    if scan.in_foreign(start):
         return
     start = _with_prefix(scan, start, standalone=match[0] in _SUFFIXES)
     if start is None:
@@ -76,6 +109,10 @@ def _with_prefix(scan: Scan, start: int, *, standalone: bool) -> int | None:
     """Where the street's name starts: 'Västra vägen', 'Drottning Kristinas väg', 'Gamla Kungsvägen'."""
     taken = 0
     while taken < MAX_PREFIX_WORDS:
+        abbreviated = _ABBREVIATED_PREFIX.search(scan.folded, max(0, start - 8), start)
+        if abbreviated is not None and scan.is_free(abbreviated.start(), start):
+            start, taken = abbreviated.start(), taken + 1  # 'S:t Persgatan'
+            continue
         word = scan.previous_word(start)
         if (
             word is None
@@ -99,7 +136,7 @@ def _number_end(scan: Scan, position: int) -> int:
     if house is None or not scan.is_free(*house.span()):
         return position
     end = house.end()
-    for extra in (_FLAT, _FLOOR):
+    for extra in (_FLAT, _FLOOR, _FLOOR_NOTE):
         more = extra.match(scan.folded, end)
         if more is not None and scan.is_free(*more.span()):
             end = more.end()
@@ -110,6 +147,8 @@ def _loose_street_at(scan: Scan, position: int, *, bare: bool, label: tuple[int,
     """'Brunnsvik 5' after 'bor på' or 'Adress:', or as the answer to the street question."""
     words = _BARE_STREET.match(scan.folded, _skip_spaces(scan, position))
     if words is None or not scan.is_free(*words.span()) or not _street_like(scan, words.start()):
+        return
+    if scan.in_foreign(words.start()):
         return
     end = _number_end(scan, words.end())
     if end == words.end() and not bare:
@@ -163,7 +202,7 @@ def _flat_elsewhere(scan: Scan) -> None:
 
 
 def _postnummer(scan: Scan, start: int, end: int) -> None:
-    if not scan.is_free(start, end):
+    if not scan.is_free(start, end) or scan.in_foreign(start):
         return
     label = scan.label_before(start, "postnummer")
     ort = _ort_words(scan, end, open_end=True)
@@ -203,9 +242,22 @@ def _street_before(scan: Scan, postnummer_start: int) -> None:
 
 
 def _ort_after_street(scan: Scan, end: int) -> None:
+    """'Storgatan 12 i Linköping', 'Storgatan 12, Linköping'; not a word before a postnummer with its
+    own ort after it ('Storgatan 5 xx, 602 24 Norrköping': the ort follows the postnummer)."""
     gap = _TO_ORT.match(scan.folded, end)
-    if gap is not None:
-        _keep_ort(scan, *(_ort_words(scan, gap.end(), open_end=" i " in f" {gap[0]} ") or (0, 0)))
+    if gap is None:
+        return
+    cued = " i " in f" {gap[0]} "
+    found = _ort_words(scan, gap.end(), open_end=cued)
+    if found is not None and (cued or not _postnummer_with_ort_after(scan, found[1])):
+        _keep_ort(scan, *found)
+
+
+def _postnummer_with_ort_after(scan: Scan, position: int) -> bool:
+    rest = scan.folded[position:].lstrip(" \t,")
+    at = len(scan.folded) - len(rest)
+    hit = next((hit for hit in scan.postnummer_hits if hit[0] == at), None)
+    return hit is not None and _ort_words(scan, hit[1], open_end=True) is not None
 
 
 def _ort_words(scan: Scan, position: int, *, open_end: bool) -> tuple[int, int] | None:

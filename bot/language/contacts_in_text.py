@@ -51,6 +51,11 @@ _BOOKING_CUES: tuple[tuple[re.Pattern[str], ContactKind, re.Pattern[str] | None,
     (_LINKED_PRONOUN, ContactKind.BRUKARE, _BOOKING_VERB, True),
     (_LINKED_VERKSAMHET, ContactKind.VERKSAMHET, _BOOKING_VERB, False),
 )
+_UNIT_REACHED = re.compile(rf"[ \t]+(?:{phrase_pattern(CONTACTS['verksamhet_reached'])})(?![\w-])")
+_UNIT_THEN_REACHED = words_regex(  # a unit word, perhaps its name, then 'nås', 'bokar' …
+    CONTACTS["verksamhet_refs"],
+    suffix=rf"(?=(?:[ \t]+[^\W\d_]+)?[ \t]+(?:{phrase_pattern(CONTACTS['verksamhet_reached'])})(?![\w-]))",
+)
 _BRUKARE_WORDS = words_regex(CONTACTS["brukare_refs"])
 _VERKSAMHET_WORDS = words_regex(CONTACTS["verksamhet_refs"] + CONTACTS["verksamhet_refs_when_booking"])
 
@@ -68,8 +73,31 @@ def find_contacts(scan: Scan, relations: list[Relation]) -> None:
                 continue
             if not (pronoun and _relative_named_before(scan, relations, match.start())):
                 _add_kind(scan, contacts, kind, *match.span())
+    _unit_reached(scan, contacts)
     if contacts:
         scan.values["contacts"] = contacts
+
+
+def _unit_reached(scan: Scan, contacts: list[Contact]) -> None:
+    """'Hemtjänst Åsen nås på …', 'Hemtjänsten bokar tid': the unit, and its name, is the contact."""
+    for unit in _UNIT_THEN_REACHED.finditer(scan.folded):
+        reached = _UNIT_REACHED.match(scan.folded, unit_name_end(scan, unit.end()))
+        if reached is not None and _add_kind(scan, contacts, ContactKind.VERKSAMHET, *unit.span()):
+            scan.use(unit.start(), reached.end())
+
+
+def unit_name_end(scan: Scan, position: int) -> int:
+    """Past the unit's name right after a unit word ('Hemtjänst Åsen'): one capitalised word that is
+    not followed by another name word (then it may be a person: 'hemtjänsten Greta Johansson')."""
+    word = scan.next_word(position)
+    if word is None or not word.text[:1].isupper() or scan.text[position : word.start].strip(" \t"):
+        return position
+    following = scan.next_word(word.end)
+    person = following is not None and not scan.text[word.end : following.start].strip(" \t")
+    named = scan.is_name_word(word) or not scan.is_free(word.start, word.end)  # used: named with a phone
+    if not named or (person and scan.is_name_word(following)):
+        return position
+    return word.end
 
 
 def _relative_named_before(scan: Scan, relations: list[Relation], position: int) -> bool:
@@ -96,7 +124,7 @@ def _contact_segment(scan: Scan, contacts: list[Contact], start: int, value: int
 def _add_kind(scan: Scan, contacts: list[Contact], kind: ContactKind, start: int, end: int) -> bool:
     if not scan.is_free(start, end) or scan.in_signature(start):
         return False
-    scan.use(start, end)
+    scan.use(start, unit_name_end(scan, end) if kind is ContactKind.VERKSAMHET else end)
     if all(given["kind"] != kind.value for given in contacts):
         contacts.append(contact(kind, None, None, None))
     return True

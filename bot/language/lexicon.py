@@ -40,9 +40,16 @@ def phrase_pattern(phrases: Iterable[str]) -> str:
     return "|".join(r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in folded)
 
 
-def words_regex(phrases: Iterable[str]) -> re.Pattern[str]:
-    """Whole-word matches of any of `phrases` in folded text."""
-    return re.compile(rf"(?<![\w-])(?:{phrase_pattern(phrases)})(?![\w-])")
+def words_regex(phrases: Iterable[str], suffix: str = "") -> re.Pattern[str]:
+    """Whole-word matches of any of `phrases` in folded text (then `suffix`, a pattern, if given)."""
+    listed = list(phrases)
+    return re.compile(rf"(?<![\w-]){first_letters(listed)}(?:{phrase_pattern(listed)}){suffix}(?![\w-])")
+
+
+def first_letters(phrases: Iterable[str]) -> str:
+    """A lookahead for the first characters of `phrases`: a quick test before the long alternation."""
+    firsts = sorted({fold_keep_length(phrase.strip())[:1] for phrase in phrases if phrase.strip()})
+    return f"(?=[{''.join(re.escape(char) for char in firsts)}])" if firsts else ""
 
 
 def folded_set(words: Iterable[str]) -> frozenset[str]:
@@ -57,6 +64,7 @@ def _load() -> dict[str, Any]:
 FIELDS = _load()
 LABELS: dict[str, list[str]] = FIELDS["labels"]
 FILLER = folded_set(FIELDS["filler"]["words"])
+GREETINGS = FIELDS["filler"]["greetings"]
 CLOSINGS = FIELDS["signature"]["closings"]
 NAMES = FIELDS["names"]
 STREETS = FIELDS["streets"]
@@ -69,6 +77,13 @@ NOT_NAMES = (
     FILLER
     | ALL_LABEL_WORDS
     | folded_set(NAMES["not_names"])
+    | folded_set(word for form in RELATIONS for word in form.split())
+    | folded_set(STREETS["suffixes"])
+)
+# Never part of a name, even capitalised inside a sentence; other NOT_NAMES words may be ("Björn Vid").
+NEVER_NAMES = (
+    ALL_LABEL_WORDS
+    | folded_set(NAMES["never_names"])
     | folded_set(word for form in RELATIONS for word in form.split())
     | folded_set(STREETS["suffixes"])
 )

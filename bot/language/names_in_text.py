@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from bot import texts
 from bot.language import answers
-from bot.language.lexicon import LABELS, NAMES, folded_set, words_regex
+from bot.language.lexicon import (
+    GREETINGS,
+    LABELS,
+    NAMES,
+    RELATIONS,
+    STREETS,
+    folded_set,
+    phrase_pattern,
+    words_regex,
+)
 from bot.language.text_layout import Word
 from bot.language.text_scan import Scan
 
@@ -18,7 +27,14 @@ _BEFORE_NAME = words_regex(NAMES["before_name"])
 _AFTER_NAME = words_regex(NAMES["after_name"])
 _ORDERER_NAME = words_regex(NAMES["orderer_name_cues"])
 _SKIP_BEFORE_NAME = folded_set(NAMES["skip_before_name"])
+_DESCRIBED = folded_set(NAMES["described_before_name"])
 _PNR_LABEL_WORDS = folded_set(word for form in LABELS["personnummer"] for word in form.split())
+_BEFORE_NAME_WORDS = folded_set(word for form in NAMES["before_name"] for word in form.split())
+_GREETING = re.compile(rf"[ \t]*(?:{phrase_pattern(GREETINGS)})[ \t]+")
+_AFTER_GREETING = re.compile(r"[ \t]*(?:[!,.:;]|$)", re.MULTILINE)
+_COMMA = re.compile(r"[ \t]*,[ \t]*")
+_STREET_ENDINGS = tuple(folded_set(STREETS["suffixes"]))
+_HOUSE_NUMBER = re.compile(r"[ \t]+\d{1,4}(?!\d)")
 STRONG_LIMIT = 4  # words in a name where the position says it is one (label, next to a personnummer)
 WEAK_LIMIT = 3
 
@@ -56,10 +72,12 @@ def find_brukare_name(scan: Scan, personnummer_spans: list[tuple[int, int]]) -> 
     for segment in scan.segments:
         if segment.kind == "brukare_name":
             found = name_after(scan, segment.value_start, any_case=True, limit=STRONG_LIMIT)
+            found = _surname_first(scan, found) or found
             if _take(scan, found, report=segment.explicit) or (found is None and segment.explicit):
                 scan.use(segment.label_start, segment.value_start)
     for start, end in personnummer_spans:
-        _take(scan, name_before(scan, start, any_case=True, limit=STRONG_LIMIT))
+        before = name_before(scan, start, any_case=True, limit=STRONG_LIMIT)
+        _take(scan, _surname_first_before(scan, before) or before)
         _take(scan, name_after(scan, end, any_case=True, limit=STRONG_LIMIT), whole_clause=True)
     for cue in _BEFORE_NAME.finditer(scan.folded):
         if scan.is_free(*cue.span()):
@@ -74,6 +92,68 @@ def use_orderer_name(scan: Scan) -> None:
         name = name_after(scan, cue.end())
         if name is not None:
             scan.use(cue.start(), name.end)
+
+
+def use_greeting(scan: Scan) -> None:
+    """'Hej Anna!': the reader's first name in the greeting is neither the brukare's nor left unplaced."""
+    if not scan.sentences:
+        return
+    start, end = scan.sentences[0]
+    greeting = _GREETING.match(scan.folded, start, end)
+    word = scan.next_word(greeting.end()) if greeting else None
+    if greeting is None or word is None or word.end > end or not scan.is_name_word(word):
+        return
+    after = _AFTER_GREETING.match(scan.text, word.end, end)
+    if after is not None:
+        scan.use(greeting.start(), after.end())
+
+
+def _surname_first(scan: Scan, surname: Name | None) -> Name | None:
+    """'Namn: Berg, Sonja': one word, a comma, one word ending the clause; kept as 'Sonja Berg'."""
+    if surname is None or surname.valid or " " in surname.text:
+        return None
+    comma = _COMMA.match(scan.text, surname.end)
+    given = name_after(scan, comma.end(), any_case=True, limit=2) if comma else None
+    if given is None or " " in given.text or not _ends_clause_or_number(scan, given.end):
+        return None
+    return _swapped(surname, given)
+
+
+def _surname_first_before(scan: Scan, given: Name | None) -> Name | None:
+    """'Berg, Sonja 19491013-2507' at the start of a line or after 'till': kept as 'Sonja Berg'."""
+    if given is None or given.valid or " " in given.text:
+        return None
+    comma = _COMMA.fullmatch(scan.text, _gap_start(scan, given.start), given.start)
+    surname = name_before(scan, comma.start(), any_case=True, limit=2) if comma else None
+    if surname is None or " " in surname.text or not _starts_name(scan, surname.start):
+        return None
+    return _swapped(surname, given)
+
+
+def _gap_start(scan: Scan, position: int) -> int:
+    """Where the spaces and comma before `position` start."""
+    start = position
+    while start > 0 and scan.text[start - 1] in " \t,":
+        start -= 1
+    return start
+
+
+def _starts_name(scan: Scan, position: int) -> bool:
+    """A sentence or a labelled value starts here, or a cue ('till', 'för') stands right before."""
+    if position in scan.first_words:
+        return True
+    word = scan.previous_word(position)
+    return word is not None and word.key in _BEFORE_NAME_WORDS and not scan.text[word.end : position].strip()
+
+
+def _swapped(surname: Name, given: Name) -> Name | None:
+    full = _full_name(f"{given.text} {surname.text}")
+    return None if full is None else Name(surname.start, given.end, full, True)
+
+
+def _ends_clause_or_number(scan: Scan, position: int) -> bool:
+    rest = scan.text[position : position + 3].lstrip(" \t")
+    return _ends_clause(scan, position) or rest[:1].isdigit()
 
 
 def _take(scan: Scan, name: Name | None, *, report: bool = False, whole_clause: bool = False) -> bool:
@@ -91,21 +171,30 @@ def _take(scan: Scan, name: Name | None, *, report: bool = False, whole_clause: 
 def _run(scan: Scan, index: int, step: int, any_case: bool, limit: int) -> Name | None:
     """Consecutive name words from words[index] on (step +1) or back (step -1), on one line."""
     taken: list[Word] = []
+    ordinary = 0  # an ordinary word capitalised next to a name ('Björn Vid'): one, in a name of two or more
     while 0 <= index < len(scan.words) and len(taken) < limit:
         word = scan.words[index]
-        if not (scan.is_name_word(word, any_case=any_case) or (taken and scan.is_particle(word))):
+        named = scan.is_name_word(word, any_case=any_case)
+        soft = not named and not ordinary and len(taken) < 2 and scan.is_soft_name_word(word)
+        if not (named or soft or (taken and scan.is_particle(word))) or _is_street(scan, word):
             break
         if taken and not _GAP_INSIDE_NAME.fullmatch(scan.text, *_gap(taken[-1], word)):
             break
         taken.append(word)
+        ordinary += soft
         index += step
     while taken and scan.is_particle(taken[-1]):
         taken.pop()
-    if not taken:
+    if not taken or (ordinary and len(taken) < 2):
         return None
     start, end = min(w.start for w in taken), max(w.end for w in taken)
     full = _full_name(scan.text[start:end])
     return Name(start, end, full or scan.text[start:end], full is not None)
+
+
+def _is_street(scan: Scan, word: Word) -> bool:
+    """'Storgatan 12': a street name and its house number, never part of a person's name."""
+    return word.key.endswith(_STREET_ENDINGS) and _HOUSE_NUMBER.match(scan.text, word.end) is not None
 
 
 def _full_name(text: str) -> str | None:
@@ -129,11 +218,14 @@ def _gap_end(scan: Scan, word: Word, position: int) -> int:
 
 
 def _skip_titles(scan: Scan, position: int) -> int:
-    """After 'till': past 'vår brukare', 'fru', 'herr' to where the name starts."""
+    """After 'till': past 'vår brukare', 'fru', 'herr', 'sin mamma' to where the name starts."""
     word = scan.next_word(position)
-    while (
-        word is not None and word.key in _SKIP_BEFORE_NAME and scan.text[position : word.start].strip() == ""
-    ):
+    described = False
+    while word is not None and scan.text[position : word.start].strip() == "":
+        skipped = word.key in _SKIP_BEFORE_NAME or word.key in _DESCRIBED
+        if not (skipped or (described and word.key in RELATIONS)):
+            break
+        described = word.key in _DESCRIBED
         position = word.end
         word = scan.next_word(position)
     return position

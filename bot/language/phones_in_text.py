@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.language.lexicon import PHONES, words_regex
+from bot.language.contacts_in_text import unit_name_end
+from bot.language.lexicon import CONTACTS, PHONES, folded_set, phrase_pattern, words_regex
 from bot.language.relatives_in_text import Relation
 from bot.language.text_scan import PhoneHit, Scan
 
@@ -14,6 +15,17 @@ _ORDERER_AFTER = re.compile(
 )
 _BRUKARE_CUE = words_regex(PHONES["brukare_cues"])
 _EXPECTED_OWNER = {"phone": "phone", "orderer_phone": "orderer_phone"}
+_UNITS = phrase_pattern(CONTACTS["verksamhet_refs"])
+_UNIT = words_regex(CONTACTS["verksamhet_refs"], suffix="(?P<genitive>s)?")
+_UNIT_WORDS = folded_set(word for ref in CONTACTS["verksamhet_refs"] for word in ref.split())
+_UNIT_LINKS = folded_set(PHONES["unit_links"])
+_UNIT_CUES_BEFORE = folded_set(PHONES["unit_cues_before"])
+_UNIT_REACHED = folded_set(PHONES["unit_reached"])
+_UNIT_GAP = re.compile(r"[\s:,().\-–]*")
+_UNIT_AFTER = re.compile(
+    rf"[ \t]*(?:\([ \t]*(?:till[ \t]+)?(?:{_UNITS})(?:[ \t]+[^\W\d_]+){{0,2}}[ \t]*\)"
+    rf"|[,\-–][ \t]*(?:till[ \t]+)?(?:{_UNITS})(?=[ \t]*(?:[,.;\n]|$)))"
+)
 
 
 def orderer_phones(scan: Scan, relations: list[Relation]) -> None:
@@ -29,6 +41,38 @@ def orderer_phones(scan: Scan, relations: list[Relation]) -> None:
             _assign(scan, phone, "orderer_phone", cue or (after.span() if after else None))
 
 
+def unit_phones(scan: Scan, relations: list[Relation]) -> None:
+    """'Tel till hemtjänsten: 08-…', 'Hemtjänst Åsen nås på 08-…': the ordering unit's phone, never the
+    brukare's, nor taken as the orderer's own: it is left for the bot to offer where a phone is asked."""
+    for phone in _unowned(scan):
+        if phone.held:
+            continue
+        window = _window_before(scan, phone, relations)
+        unit = _unit_before(scan, phone, window)
+        if unit is None and not _UNIT_AFTER.match(scan.folded, phone.end):
+            continue
+        phone.held = True  # the unit's number: offered where a phone is asked, never taken as someone's
+        if unit is not None:
+            scan.use(*unit)
+
+
+def _unit_before(scan: Scan, phone: PhoneHit, window: tuple[int, int]) -> tuple[int, int] | None:
+    """The unit named before the phone with only links between, and something saying it is reached
+    there ('till hemtjänsten', 'hemtjänstens', 'nås på'); returns what stands between to use."""
+    for unit in _UNIT.finditer(scan.folded, *window):
+        named_end = min(unit_name_end(scan, unit.end()), phone.start)
+        rest = scan.words_in(named_end, phone.start)
+        if not all(word.key in _UNIT_LINKS or word.key in _UNIT_WORDS for word in rest):
+            continue
+        if not _UNIT_GAP.fullmatch(scan.folded, rest[-1].end if rest else named_end, phone.start):
+            continue
+        before = scan.previous_word(unit.start())
+        reached = any(word.key in _UNIT_REACHED for word in rest)
+        if unit["genitive"] or reached or (before is not None and before.key in _UNIT_CUES_BEFORE):
+            return unit.end(), phone.start
+    return None
+
+
 def _signed(scan: Scan, phone: PhoneHit) -> bool:
     """In the signature, or in a sentence that starts with 'Beställare:'."""
     if scan.in_signature(phone.start):
@@ -40,6 +84,8 @@ def _signed(scan: Scan, phone: PhoneHit) -> bool:
 def brukare_phones(scan: Scan, relations: list[Relation]) -> list[str]:
     """'Tel: …', 'hennes mobil …', a lone phone among the brukare's lines; returns the undecided ones."""
     for phone in _unowned(scan):
+        if phone.held or scan.in_foreign(phone.start):
+            continue  # whose it is was not clear, or it is said about a relative: never the brukare's
         segment = scan.segment_of(phone.start)
         cue = _last(_BRUKARE_CUE, scan, _window_before(scan, phone, relations))
         if segment is not None and segment.kind == "phone" and segment.value_start <= phone.start:

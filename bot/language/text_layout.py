@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from bot.language.lexicon import CLOSINGS, LABELS, fold_keep_length, folded_set, phrase_pattern
 
@@ -64,8 +65,7 @@ def tidy(raw: str) -> str:
     return _SURROGATE.sub(" ", text) if _SURROGATE.search(text) else text
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):  # a tuple: made for every word of every message, it must be cheap
     start: int
     end: int
     text: str
@@ -183,14 +183,18 @@ def _signature_end(text: str, start: int) -> int:
     return end
 
 
-def count_capitalised(words: list[Word], sentences: list[tuple[int, int]], segments: list[Segment]) -> int:
-    """Capitalised words that do not start a sentence or a labelled value."""
+def count_capitalised(
+    words: list[Word], sentences: list[tuple[int, int]], segments: list[Segment]
+) -> tuple[int, frozenset[int]]:
+    """Capitalised words that do not start a sentence or a labelled value, and where those starts are."""
     starts = sorted({start for start, _ in sentences} | {segment.value_start for segment in segments})
-    count, previous_end = 0, -1
+    count, previous_end, firsts = 0, -1, []
     for word in words:
         index = bisect_right(starts, word.start)
         first = index > 0 and starts[index - 1] >= previous_end
-        if word.text[:1].isupper() and word.text[1:2].islower() and not first:
+        if first:
+            firsts.append(word.start)
+        elif word.text[:1].isupper() and word.text[1:2].islower():
             count += 1
         previous_end = word.end
-    return count
+    return count, frozenset(firsts)

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.language.lexicon import NAMES, NOT_NAMES, fold_keep_length, folded_set
+from bot.language.lexicon import NAMES, NEVER_NAMES, NOT_NAMES, fold_keep_length, folded_set
 from bot.language.text_layout import (
     LABEL_KIND,
     LIST_MARKER,
@@ -60,6 +60,8 @@ class Scan:
     phones: list[PhoneHit] = field(default_factory=list)
     postnummer_hits: list[tuple[int, int]] = field(default_factory=list)
     key_mentioned: bool = False
+    foreign: list[tuple[int, int]] = field(default_factory=list)  # about a relative, or an old address
+    first_words: frozenset[int] = frozenset()  # starts of words that begin a sentence or a labelled value
     _word_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
     _segment_starts: list[int] = field(default_factory=list)
@@ -76,7 +78,7 @@ class Scan:
         self.segments = segments_of(self.text, self.folded, self.sentences)
         self._segment_starts = [segment.start for segment in self.segments]
         self.signature = signature_of(self.text, self.folded, self.sentences)
-        capitalised = count_capitalised(self.words, self.sentences, self.segments)
+        capitalised, self.first_words = count_capitalised(self.words, self.sentences, self.segments)
         self.mixed_case = capitalised >= MIXED_CASE_MIN_CAPITALISED
 
     # --- bookkeeping -------------------------------------------------------------------------
@@ -120,6 +122,10 @@ class Scan:
             return self.segments[index]
         return None
 
+    def segments_from(self, position: int) -> list[Segment]:
+        """The segment around `position` and those after it."""
+        return self.segments[max(bisect_right(self._segment_starts, position) - 1, 0) :]
+
     def words_in(self, start: int, end: int) -> list[Word]:
         first = bisect_right(self._word_starts, start - 1)
         last = bisect_right(self._word_starts, end - 1)
@@ -160,6 +166,10 @@ class Scan:
     def in_signature(self, position: int) -> bool:
         return self.signature[0] <= position < self.signature[1]
 
+    def in_foreign(self, position: int) -> bool:
+        """Inside a stretch about someone else (a relative's sentence) or an old address."""
+        return any(start <= position < end for start, end in self.foreign)
+
     # --- names -------------------------------------------------------------------------------
 
     def is_name_word(self, word: Word, *, any_case: bool = False) -> bool:
@@ -169,6 +179,18 @@ class Scan:
         if word.key in NOT_NAMES and word.key not in _ALSO_NAMES:
             return False
         return any_case or not self.mixed_case or word.text[0].isupper()
+
+    def is_soft_name_word(self, word: Word) -> bool:
+        """An ordinary word capitalised inside a sentence, which may be a name next to one: 'Björn Vid'."""
+        return (
+            word.text[:1].isupper()
+            and word.text[1:2].islower()
+            and word.key in NOT_NAMES
+            and word.key not in NEVER_NAMES
+            and word.start not in self.first_words
+            and _NAME_WORD.fullmatch(word.text) is not None
+            and self.is_free(word.start, word.end)
+        )
 
     def is_particle(self, word: Word) -> bool:
         return word.key in _PARTICLES
