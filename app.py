@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import suppress
 from datetime import timedelta
-from typing import Protocol
 
 import uvloop
 from aiohttp import web
@@ -20,9 +16,11 @@ from adapters.channel import create_adapter
 from adapters.channel_auth import check_listening
 from adapters.inventory_download import PATH as INVENTORY_PATH
 from adapters.inventory_download import TOKEN_PURPOSE, InventoryDownload
+from adapters.lifecycle import LIFECYCLE, Lifecycle, serve
 from adapters.lindesk.wiring import add_desk_events, ticket_delivery
 from adapters.messages_endpoint import MessagesEndpoint
 from adapters.proactive import ChatDeliverer
+from adapters.reply_delivery import ReplyDeliverer
 from adapters.webchat.bundle import ensure_bundle
 from adapters.webchat.wiring import add_webchat
 from bot import log_privacy, notifications
@@ -37,6 +35,7 @@ from bot.orders import OrderService, utc_now
 from bot.outbox import OutboxChannel
 from bot.outbox_worker import Deliverer, OnUndeliverable, OutboxWorker, RetryPolicy, each
 from bot.rate_limit import RateLimiter
+from bot.reply_outbox import ReplyOutbox
 from bot.retention import Retention, RetentionPeriods
 from bot.settings import Settings
 from bot.status import StatusService
@@ -45,6 +44,7 @@ from bot.store.db import create_engine
 from bot.store.migrate import migrate
 from bot.store.state_storage import OncePerTurnConversationState, SqlStorage
 from bot.store.unit_of_work import Database
+from bot.tenants import TenantPolicy
 from bot.ticket_delivery import TicketDelivery
 from dialogs.alarm_bot import AlarmBot
 from dialogs.audit_command import AuditLogHandler
@@ -54,7 +54,6 @@ from dialogs.team.handler import DownloadLinks, TeamHandler
 from dialogs.turn_guard import TurnGuard
 
 MAX_REQUEST_BYTES = 256 * 1024
-SHUTDOWN_GRACE_SECONDS = 15.0  # how long the outbox worker may take to finish its round at shutdown
 log = logging.getLogger("trygghetslarm")
 
 
@@ -69,7 +68,8 @@ async def create_app(settings: Settings) -> web.Application:
     orders = OrderService(database, utc_now, files_tickets=tickets is not None)
     storage = SqlStorage(engine, vault)
     conversation_state = OncePerTurnConversationState(storage)
-    policy = AccessPolicy(settings.team_member_ids, settings.audit_reader_ids)  # the one policy
+    tenants = TenantPolicy.from_settings(settings)  # ALLOWED_TENANT_IDS; user ids per tenant
+    policy = AccessPolicy(tenants.people(settings.team_member_ids), tenants.people(settings.audit_reader_ids))
     status = StatusService(database, policy, utc_now)
     directory = ConversationDirectory(database, utc_now)
     team, download = _team(settings, policy, vault, orders, directory)
@@ -82,19 +82,27 @@ async def create_app(settings: Settings) -> web.Application:
         handlers=[audit_handler, team, StatusHandler(status, conversation_state)],  # team's before it
     )
     bot = TurnGuard(alarm_bot, RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst))
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
-    adapter = create_adapter(settings)
-    app.router.add_post("/api/messages", MessagesEndpoint(adapter, bot).handle)
+    lifecycle = Lifecycle(database, settings.shutdown_grace_seconds)  # /readyz, and the stop on SIGTERM
+    lost = _undeliverable(tickets, alarm_bot.forget_refused)
+    replies = ReplyOutbox(database, lost)  # a turn's replies the channel did not take within the budget
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[lifecycle.middleware])
+    app[LIFECYCLE] = lifecycle
+    adapter = create_adapter(settings, replies, lifecycle.stopping)
+    app.router.add_post("/api/messages", MessagesEndpoint(adapter, bot, tenants).handle)
     add_webchat(app, settings, adapter, bot.on_turn, engine, vault)
     add_desk_events(app, settings, database)
     chat = ChatDeliverer(adapter, directory, settings.microsoft_app_id)
-    worker = _outbox_worker(settings, database, chat, tickets, alarm_bot.forget_refused)
-    app.cleanup_ctx.append(_in_background(worker))
+    queued_replies = ReplyDeliverer(adapter, settings.microsoft_app_id)
+    worker = _outbox_worker(settings, database, chat, queued_replies, tickets, lost)
+    app.cleanup_ctx.append(lifecycle.background(worker, flushed=worker))
+    app.cleanup_ctx.append(lifecycle.background(replies))
+    app.on_startup.append(lambda _app: replies.refresh())  # before the first turn: replies left queued
     periods = RetentionPeriods.from_settings(settings)
-    app.cleanup_ctx.append(_in_background(Retention(database, periods, storage.prune, utc_now)))
+    app.cleanup_ctx.append(lifecycle.background(Retention(database, periods, storage.prune, utc_now)))
     app.router.add_get(INVENTORY_PATH, download.handle)
     app.router.add_get(AUDIT_PATH, audit_download.handle)
     app.router.add_get("/healthz", _healthy)
+    app.router.add_get("/readyz", lifecycle.ready)
     app.on_startup.append(_freeze_startup_objects)
     app.on_cleanup.append(lambda _app: adapter.close())
     app.on_cleanup.append(lambda _app: engine.dispose())
@@ -128,43 +136,28 @@ def _audit_log(
     return AuditLogHandler(policy, download.link, settings.download_link_minutes, utc_now), download
 
 
+def _undeliverable(tickets: TicketDelivery | None, chat_refused: OnUndeliverable) -> OnUndeliverable:
+    """What happens when a destination refuses for good; each channel's dead-letter hook joins here."""
+    hooks: list[OnUndeliverable] = [notifications.undeliverable, chat_refused]
+    if tickets is not None:
+        hooks.append(tickets.undeliverable)
+    return each(hooks)
+
+
 def _outbox_worker(
     settings: Settings,
     database: Database,
     chat: ChatDeliverer,
+    replies: ReplyDeliverer,
     tickets: TicketDelivery | None,
-    chat_refused: OnUndeliverable,
+    undeliverable: OnUndeliverable,
 ) -> OutboxWorker:
-    """The one worker that delivers the outbox; each channel's deliverer and dead-letter hook joins here."""
-    deliverers: dict[OutboxChannel, Deliverer] = {OutboxChannel.CHAT: chat}
-    hooks: list[OnUndeliverable] = [notifications.undeliverable, chat_refused]
+    """The one worker that delivers the outbox; each channel's deliverer joins here."""
+    deliverers: dict[OutboxChannel, Deliverer] = {OutboxChannel.CHAT: chat, OutboxChannel.REPLY: replies}
     if tickets is not None:
         deliverers[OutboxChannel.LINDESK] = tickets
-        hooks.append(tickets.undeliverable)
     retry = RetryPolicy(settings.outbox_retry_base_seconds, settings.outbox_retry_max_seconds)
-    return OutboxWorker(database, deliverers, each(hooks), retry, on_delivered=notifications.delivered)
-
-
-class _Background(Protocol):
-    def run_forever(self, stop: asyncio.Event) -> Awaitable[None]: ...
-
-
-def _in_background(worker: _Background) -> Callable[[web.Application], AsyncIterator[None]]:
-    """Runs `worker` from startup until cleanup, stopping it before the engine is disposed.
-
-    The round under way is finished rather than cancelled: a message sent but not yet marked sent
-    would otherwise go out again after the restart.
-    """
-
-    async def run(_app: web.Application) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        task = asyncio.create_task(worker.run_forever(stop))
-        yield
-        stop.set()
-        with suppress(TimeoutError):  # wait_for cancels the task when the grace period is over
-            await asyncio.wait_for(task, SHUTDOWN_GRACE_SECONDS)
-
-    return run
+    return OutboxWorker(database, deliverers, undeliverable, retry, on_delivered=notifications.delivered)
 
 
 async def _freeze_startup_objects(_app: web.Application) -> None:
@@ -185,10 +178,15 @@ def main() -> None:
     ensure_bundle(settings.webchat_bundle)
     log.info("listening on http://%s:%s/api/messages", settings.host, settings.port)
     try:
-        app = create_app(settings)
-        web.run_app(app, host=settings.host, port=settings.port, print=None, loop=uvloop.new_event_loop())
+        uvloop.run(_serve(settings))
     except ConfigurationError as error:
         raise SystemExit(f"Cannot start: {error}") from None
+
+
+async def _serve(settings: Settings) -> None:
+    """Run the app until SIGTERM (or SIGINT), then stop in order (adapters/lifecycle.py): exit 0."""
+    app = await create_app(settings)
+    await serve(app, app[LIFECYCLE], settings.host, settings.port)
 
 
 if __name__ == "__main__":

@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from aiohttp import ClientError
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes, ConversationReference, ResourceResponse
+from botbuilder.schema import (
+    Activity,
+    ActivityEventNames,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationReference,
+    ResourceResponse,
+)
 from botframework.connector import Channels
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 from msrest.authentication import Authentication
 from sqlalchemy.exc import DBAPIError
 
+from adapters.activity_json import from_json, to_json
 from adapters.channel_auth import BotConfiguration
+from adapters.channel_failures import Backoff
 from adapters.connector_client import ChannelClient, ChannelError
+from adapters.replies import ReplySender
 from adapters.reused_clients import ReusingAuthentication
 from bot import texts
+from bot.outbox_worker import current_delivery
+from bot.reply_outbox import ReplyOutbox
 from bot.settings import Settings
 from bot.store.db import ConnectionLost
 from bot.store.state_storage import StorageConflict
@@ -32,6 +48,7 @@ RETRYABLE = "trygghetslarm.retryable"
 Logic = Callable[[TurnContext], Awaitable[None]]
 UNDELIVERED = (ChannelError, ClientError, TimeoutError)  # the channel refused a reply, or was not reached
 RERUN_ON = (StorageConflict, ConnectionLost, DBAPIError)  # see _worth_rerunning
+PROACTIVE = (ActivityEventNames.continue_conversation, ActivityEventNames.create_conversation)
 
 
 class ChannelAdapter(CloudAdapter):
@@ -41,11 +58,22 @@ class ChannelAdapter(CloudAdapter):
     state was saved by another turn in between (StorageConflict, e.g. on another instance), or the
     database connection broke before the state was saved, the turn runs again on the stored state
     and only the replies of the run that counted are sent.
+
+    Every activity sent carries a stable id (from the activity it answers, or from the outbox item
+    it delivers), so a channel that dedupes by id shows a retried one once. A turn's replies go
+    through `replies` (retried within the turn, then queued in the outbox); a proactive turn's are
+    tried once, and the outbox that started it retries.
     """
 
-    def __init__(self, authentication: BotFrameworkAuthentication, client: ChannelClient) -> None:
+    def __init__(
+        self,
+        authentication: BotFrameworkAuthentication,
+        client: ChannelClient,
+        replies: ReplySender | None = None,
+    ) -> None:
         super().__init__(authentication)
         self.client = client
+        self.replies = replies or ReplySender(client)
         self._conversations = _OneAtATime()
 
     @property
@@ -99,6 +127,23 @@ class ChannelAdapter(CloudAdapter):
     async def close(self) -> None:
         await self.client.close()
 
+    async def send_stored(self, activity: dict[str, Any], app_id: str) -> None:
+        """Send a queued reply as it is (its id too), once, in its conversation's turn order.
+
+        Raises what the channel answered; the outbox decides what that means.
+        """
+        failures: list[Exception] = []
+
+        async def send(context: TurnContext) -> None:
+            try:  # caught here: raised, the turn-error handler would apologise into the chat
+                await self.client.send_json(activity, _credentials(context))
+            except Exception as error:
+                failures.append(error)
+
+        await self.continue_conversation(_reference_of(activity), send, app_id)
+        if failures:
+            raise failures[0]
+
     async def _run_until_saved(self, context: TurnContext, callback: Logic | None) -> None:
         before = dict(context.turn_state)
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -116,16 +161,38 @@ class ChannelAdapter(CloudAdapter):
             finally:
                 del turn.turn_state[HELD_REPLIES]
             if held:
-                await self.send_activities(turn, held)
+                await self._send_held(turn, held)
             if turn is not context:  # an invoke response, for process_activity to return
                 context.turn_state.update(turn.turn_state)
             return
+
+    async def _send_held(self, context: TurnContext, held: list[Activity]) -> None:
+        """The turn's replies, once its state is saved: each with a stable id, in order."""
+        outgoing = [activity for activity in held if not _stays_here(activity)]
+        for activity in held:
+            if _stays_here(activity):  # delays, invoke responses, traces: botbuilder's own handling
+                await super().send_activities(context, [activity])
+        if not outgoing:
+            return
+        seed = _id_seed(context)
+        bodies = [to_json(activity) | {"id": f"{seed}-{n}"} for n, activity in enumerate(outgoing, 1)]
+        if _is_proactive(context.activity):
+            for body in bodies:  # one try each: the outbox item that started the turn is retried
+                await self.client.send_json(body, _credentials(context))
+            return
+        await self.replies.send(context.activity.conversation.id, bodies, _credentials(context))
 
     async def _send(self, context: TurnContext, activity: Activity) -> ResourceResponse:
         if _stays_here(activity):  # delays, invoke responses, traces: botbuilder's own handling
             return (await super().send_activities(context, [activity]))[0]
         activity.id = None
-        return await self.client.send(activity, _credentials(context))
+        if activity.type != ActivityTypes.typing:
+            return await self.client.send(activity, _credentials(context))
+        try:  # a typing indicator is worth one try, never a failed turn
+            return await self.client.send(activity, _credentials(context))
+        except UNDELIVERED as error:
+            log.info("a typing indicator was not sent: %s", _described(error))
+            return ResourceResponse()
 
 
 class _OneAtATime:
@@ -149,9 +216,18 @@ class _OneAtATime:
                 self._locks[key] = (lock, users - 1)
 
 
-def create_adapter(settings: Settings) -> ChannelAdapter:
+def create_adapter(
+    settings: Settings, outbox: ReplyOutbox | None = None, stopping: asyncio.Event | None = None
+) -> ChannelAdapter:
+    """The adapter; replies the channel does not take within the budget go to `outbox` (if given).
+
+    `stopping` is set when the app begins to stop: turns then queue such replies at once.
+    """
     authentication = ConfigurationBotFrameworkAuthentication(BotConfiguration(settings))
-    adapter = ChannelAdapter(authentication, ChannelClient())
+    client = ChannelClient(settings.channel_timeout_seconds)
+    backoff = Backoff(settings.reply_retry_base_seconds)
+    replies = ReplySender(client, backoff, settings.reply_retry_budget_seconds, outbox, stopping)
+    adapter = ChannelAdapter(authentication, client, replies)
     adapter.on_turn_error = _apologise
     return adapter
 
@@ -194,6 +270,36 @@ def _fresh(context: TurnContext, turn_state: dict[str, object]) -> TurnContext:
 def _stays_here(activity: Activity) -> bool:
     return activity.type in ("delay", ActivityTypes.invoke_response) or (
         activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator
+    )
+
+
+def _id_seed(context: TurnContext) -> str:
+    """What the ids of a turn's replies are made of.
+
+    A turn's replies get new ids, kept with them through every retry (in the turn, and in the
+    outbox, which stores them): not derived from the activity answered, since a turn that runs
+    again after a failed one must not reuse the failed run's ids. A message the outbox delivers
+    gets its id from the outbox item, so a message sent again after a crash has the same id.
+    """
+    delivering = current_delivery.get()
+    if _is_proactive(context.activity) and delivering is not None:
+        return "tl-" + hashlib.sha256(f"outbox|{delivering.dedupe_key}".encode()).hexdigest()[:24]
+    return "tl-" + uuid.uuid4().hex[:24]
+
+
+def _is_proactive(activity: Activity) -> bool:
+    """A turn the bot started itself (continue or create a conversation), not a channel's activity."""
+    return activity.type == ActivityTypes.event and activity.name in PROACTIVE
+
+
+def _reference_of(activity: dict[str, Any]) -> ConversationReference:
+    """Where a queued reply goes: its own conversation, bot and user."""
+    return ConversationReference(
+        channel_id=activity.get("channelId"),
+        service_url=activity.get("serviceUrl"),
+        conversation=from_json(ConversationAccount, activity.get("conversation") or {}),
+        bot=from_json(ChannelAccount, activity.get("from") or {}),
+        user=from_json(ChannelAccount, activity.get("recipient") or {}),
     )
 
 

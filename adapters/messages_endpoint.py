@@ -1,4 +1,4 @@
-"""`POST /api/messages`: checks the request, authenticates it and runs one turn of the bot."""
+"""`POST /api/messages`: checks the request, authenticates it, checks its tenant and runs one turn."""
 
 from __future__ import annotations
 
@@ -7,22 +7,30 @@ import logging
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import Bot
+from botbuilder.core import Bot, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, DeliveryModes
 
 from adapters.activity_json import MalformedJson, from_json
 from adapters.channel_auth import Unverifiable, authenticate
+from bot.tenants import TenantPolicy, shown_tenant
+from dialogs.users import TEAMS, TENANTS, tenant_of
 
 log = logging.getLogger(__name__)
 
 
 class MessagesEndpoint:
-    """The channel's entry point; malformed requests get a 4xx and never reach the bot."""
+    """The channel's entry point; malformed requests get a 4xx and never reach the bot.
 
-    def __init__(self, adapter: CloudAdapter, bot: Bot) -> None:
+    Nor do Teams activities of a tenant ALLOWED_TENANT_IDS does not list: they get 200 and no reply,
+    and each is logged (with the tenant id, nothing about the user) and counted in `refused_tenants`.
+    """
+
+    def __init__(self, adapter: CloudAdapter, bot: Bot, tenants: TenantPolicy | None = None) -> None:
         self.adapter = adapter
         self.bot = bot
+        self.tenants = tenants or TenantPolicy()
+        self.refused_tenants = 0  # since start; each refusal's log line gives the count so far
 
     async def handle(self, request: web.Request) -> web.Response:
         if request.content_type != "application/json":
@@ -41,10 +49,33 @@ class MessagesEndpoint:
             return _problem(503, "the token cannot be checked right now")
         if authenticated is None:
             return _problem(401, "unauthorized")
-        response = await self.adapter.process_activity(authenticated, activity, self.bot.on_turn)
+        if not self._tenant_allowed(activity):
+            return web.Response(status=200)  # as delivered: the channel neither retries nor reports a fault
+        response = await self.adapter.process_activity(authenticated, activity, self._turn)
         if response is None:
             return web.Response(status=201)
         return web.json_response(response.body, status=response.status)
+
+    def _tenant_allowed(self, activity: Activity) -> bool:
+        """Off Teams, always; in Teams, when the tenant is allowed, which the conversation then carries."""
+        if activity.channel_id != TEAMS:
+            return True
+        tenant = tenant_of(activity)
+        if self.tenants.allows(tenant):
+            if tenant is not None:  # so that its stored reference and every reply name the tenant
+                activity.conversation.tenant_id = tenant
+            return True
+        self.refused_tenants += 1
+        log.warning(
+            "refused a Teams activity of tenant %s: not in ALLOWED_TENANT_IDS (%d refused since start)",
+            shown_tenant(tenant),
+            self.refused_tenants,
+        )
+        return False
+
+    async def _turn(self, context: TurnContext) -> None:
+        context.turn_state[TENANTS] = self.tenants  # for dialogs/users.py: whose user ids carry a tenant
+        await self.bot.on_turn(context)
 
 
 def _parse(body: bytes) -> Activity | None:
@@ -66,6 +97,7 @@ def _is_complete(data: dict[str, Any]) -> bool:
     return (
         isinstance(data.get("type"), str)
         and isinstance(data.get("channelId"), str)
+        and bool(data["channelId"])  # botbuilder's conversation state fails the turn without one
         and _has_id(data.get("conversation"))
         and _has_id(data.get("from"))
         and isinstance(service_url, str)

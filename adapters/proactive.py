@@ -6,15 +6,18 @@ import asyncio
 
 import aiohttp
 from botbuilder.core import BotAdapter, MessageFactory, TurnContext
-from botbuilder.schema import ConversationReference
+from botbuilder.schema import Activity, ConversationReference
 from msrest.exceptions import ClientRequestError
 
+from adapters.activity_json import MalformedJson, from_json
 from bot.conversations import ConversationDirectory
 from bot.outbox import OutboxItem
-from bot.outbox_worker import RetryLater, Undeliverable
+from bot.outbox_worker import RefusedMessage, RetryLater, Undeliverable
 from dialogs.messages import with_card
+from dialogs.users import TEAMS
 
 GONE = frozenset({403, 404})  # the bot was removed from the conversation, or it no longer exists
+REFUSED = frozenset({400, 401})  # this message is refused: retrying sends the same refusal
 UNREACHABLE = (ClientRequestError, aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
 
 
@@ -34,9 +37,14 @@ class ChatDeliverer:
         stored = await self.directory.reference(item.destination)
         if stored is None:
             raise Undeliverable("no conversation reference stored")
+        try:
+            reference = from_json(ConversationReference, stored)
+        except MalformedJson:
+            raise Undeliverable("the stored conversation reference cannot be read") from None
         activity = MessageFactory.text(item.message.text)
         if item.message.card is not None:
             activity = with_card(activity, item.message.card)
+        with_tenant(activity, reference)
         failures: list[Exception] = []
 
         async def send(context: TurnContext) -> None:
@@ -47,13 +55,22 @@ class ChatDeliverer:
                 failures.append(error)
 
         try:
-            await self.adapter.continue_conversation(
-                ConversationReference().deserialize(stored), send, self.app_id
-            )
+            await self.adapter.continue_conversation(reference, send, self.app_id)
         except Exception as error:
             failures.append(error)
         if failures:
             raise delivery_error(failures[0]) from failures[0]
+
+
+def with_tenant(activity: Activity, reference: ConversationReference) -> None:
+    """Into Teams, a message the bot starts names its tenant in `channelData.tenant.id` as well.
+
+    (`conversation.tenantId` it has already: the conversation is the stored reference's.)
+    """
+    tenant = getattr(reference.conversation, "tenant_id", None)
+    if reference.channel_id == TEAMS and tenant:
+        channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+        activity.channel_data = {**channel_data, "tenant": {"id": tenant}}
 
 
 def delivery_error(error: Exception) -> Exception:
@@ -61,6 +78,8 @@ def delivery_error(error: Exception) -> Exception:
     status = _status(error)
     if status in GONE:
         return Undeliverable(f"the channel answered HTTP {status}")
+    if status in REFUSED:
+        return RefusedMessage(f"the channel answered HTTP {status}")
     if status is not None:
         return RetryLater(f"the channel answered HTTP {status}")
     if isinstance(error, UNREACHABLE):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from bot.store.unit_of_work import UnitOfWork
 
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 ORDERER_SUFFIX = ":orderer"
+CHATS = (OutboxChannel.CHAT, OutboxChannel.REPLY)  # messages into a conversation: notices and replies
+log = logging.getLogger(__name__)
 
 
 def local(moment: datetime) -> datetime:
@@ -86,14 +89,20 @@ async def tell_orderer(uow: UnitOfWork, order: Order, key: str, message: Message
 
 
 async def undeliverable(uow: UnitOfWork, item: OutboxItem) -> None:
-    """A chat that refused for good is marked unreachable; if the orderer's, the team is told once.
+    """A chat that refused for good is marked unreachable; if the orderer's, the team is told once;
+    if a team channel (also by refusing a turn's reply), the team's other conversations are told.
 
     Once per conversation until it is reachable again (a message delivered, or a new turn from it):
     the mark is in the database, so further refusals, also after a restart, tell nobody.
     """
-    if item.channel is not OutboxChannel.CHAT:
+    if item.channel not in CHATS:
         return
+    team_channel = await uow.conversations.is_team_channel(item.destination)
+    if item.channel is OutboxChannel.REPLY and not team_channel:
+        return  # an orderer's chat is marked (and the team told) by the notices refused there
     newly_unreachable = await uow.conversations.mark_unreachable(item.destination)
+    if newly_unreachable and team_channel:
+        await _team_channel_lost(uow, item)
     if not newly_unreachable or not item.dedupe_key.endswith(ORDERER_SUFFIX) or item.reference is None:
         return
     order = await uow.orders.by_reference(item.reference)
@@ -103,7 +112,17 @@ async def undeliverable(uow: UnitOfWork, item: OutboxItem) -> None:
         )
 
 
+async def _team_channel_lost(uow: UnitOfWork, item: OutboxItem) -> None:
+    """A team channel removed the bot: the team's other conversations are told, and the log says how many."""
+    others = await uow.conversations.team_channels()  # reachable ones: not the one just lost
+    message = Message(text=texts.NOTIFY_TEAM_CHANNEL_LOST)
+    for conversation in others:
+        key = f"team-channel-lost:{item.id}:{conversation}"
+        await uow.outbox.add(key, OutboxChannel.CHAT, conversation, message, item.created_at)
+    log.warning("a team channel refused the bot for good; %d other team conversations told", len(others))
+
+
 async def delivered(uow: UnitOfWork, item: OutboxItem) -> None:
     """A chat that took a message is reachable again: a later refusal tells the team again."""
-    if item.channel is OutboxChannel.CHAT:
+    if item.channel in CHATS:
         await uow.conversations.mark_reachable(item.destination)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 class OutboxChannel(StrEnum):
     CHAT = "chat"
     LINDESK = "lindesk"
+    REPLY = "reply"  # a turn's reply the channel did not take in time: the activity, as it was to be sent
 
 
 class OutboxState(StrEnum):

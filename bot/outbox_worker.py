@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -18,17 +20,37 @@ log = logging.getLogger(__name__)
 
 
 class RetryLater(Exception):
-    """The destination is down or busy; try again later. The message carries no personal data."""
+    """The destination is down or busy; try again later. The message carries no personal data.
+
+    `after`: seconds the destination asked to wait (Retry-After); else a cause's `retry_after`, if any.
+    """
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+    def wait_seconds(self) -> float:
+        after = self.after if self.after is not None else getattr(self.__cause__, "retry_after", None)
+        return float(after) if isinstance(after, int | float) else 0.0
 
 
 class Undeliverable(Exception):
     """The destination refused for good (gone, forbidden, invalid); retrying cannot help."""
 
 
+class RefusedMessage(Undeliverable):
+    """The destination refused this one message (malformed, unauthorised), not the conversation.
+
+    It is given up like any undeliverable message, but the hooks that mark a destination lost do not run.
+    """
+
+
 class Deliverer(Protocol):
     async def deliver(self, item: OutboxItem) -> None: ...
 
 
+# The item being delivered, for a deliverer's helpers (e.g. a stable activity id from its dedupe key).
+current_delivery: ContextVar[OutboxItem | None] = ContextVar("current_delivery", default=None)
 OnUndeliverable = Callable[[UnitOfWork, OutboxItem], Awaitable[None]]
 OnDelivered = Callable[[UnitOfWork, OutboxItem], Awaitable[None]]
 
@@ -53,7 +75,9 @@ class RetryPolicy:
     max_seconds: float = 300.0
 
     def delay(self, attempts: int) -> timedelta:
-        return timedelta(seconds=min(self.max_seconds, self.base_seconds * 2 ** max(0, attempts - 1)))
+        """Doubling per attempt up to the max, with jitter: between half and all of it."""
+        full = min(self.max_seconds, self.base_seconds * 2 ** max(0, attempts - 1))
+        return timedelta(seconds=full * random.uniform(0.5, 1.0))
 
 
 class OutboxWorker:
@@ -112,12 +136,13 @@ class OutboxWorker:
     async def _deliver(self, item: OutboxItem) -> datetime | None:
         """Deliver `item` and record the outcome; the time of the next try when it must be retried."""
         async with self._parallel:
+            delivering = current_delivery.set(item)
             try:
                 await self.deliverers[item.channel].deliver(item)
             except RetryLater as error:
-                return await self._record_retry(item, str(error))
+                return await self._record_retry(item, str(error), error.wait_seconds())
             except Undeliverable as error:
-                await self._record_dead(item, str(error))
+                await self._record_dead(item, str(error), lost=not isinstance(error, RefusedMessage))
             except Exception as error:  # a bug in a deliverer: keep the item, say what kind of error
                 log.exception("outbox %s to %s: unexpected error", item.id, item.channel)
                 return await self._record_retry(item, type(error).__name__)
@@ -125,20 +150,25 @@ class OutboxWorker:
                 async with self.database.transaction() as uow:
                     await uow.outbox.sent(item.id, self.clock())
                     await self.on_delivered(uow, item)
+            finally:
+                current_delivery.reset(delivering)
             return None
 
-    async def _record_retry(self, item: OutboxItem, reason: str) -> datetime:
-        at = self.clock() + self.retry.delay(item.attempts)
+    async def _record_retry(self, item: OutboxItem, reason: str, wait_seconds: float = 0.0) -> datetime:
+        """The next try after the backoff, and not before the destination asked (Retry-After)."""
+        at = self.clock() + max(self.retry.delay(item.attempts), timedelta(seconds=wait_seconds))
         log.info("outbox %s to %s: retry at %s (%s)", item.id, item.channel, at.isoformat(), reason)
         async with self.database.transaction() as uow:
             await uow.outbox.retry(item.id, at, reason)
         return at
 
-    async def _record_dead(self, item: OutboxItem, reason: str) -> None:
+    async def _record_dead(self, item: OutboxItem, reason: str, lost: bool = True) -> None:
+        """Give `item` up; when its destination is lost (not just this message refused), run the hooks."""
         log.warning("outbox %s to %s: undeliverable (%s)", item.id, item.channel, reason)
         async with self.database.transaction() as uow:
             await uow.outbox.dead(item.id, reason)
-            await self.on_undeliverable(uow, item)
+            if lost:
+                await self.on_undeliverable(uow, item)
 
 
 def _sequences(items: list[OutboxItem]) -> list[list[OutboxItem]]:

@@ -43,11 +43,17 @@ class Settings(BaseSettings):
     allow_unauthenticated: bool = False
 
     team_member_ids: CommaList = ()
+    allowed_tenant_ids: CommaList = ()  # Teams tenants; empty: MicrosoftAppTenantId, or any (bot/tenants.py)
     data_encryption_key: CommaList = ()
 
     ticket_system: Literal["embedded", "email", "rest"] = "embedded"
     outbox_retry_base_seconds: float = 5.0
     outbox_retry_max_seconds: float = 300.0
+    # Replies the channel refuses (429, 5xx) or does not answer: retried within the turn, then queued.
+    reply_retry_budget_seconds: float = Field(60.0, ge=0)  # how long a turn keeps trying its replies
+    reply_retry_base_seconds: float = Field(1.0, gt=0)  # first wait, doubling (with jitter)
+    channel_timeout_seconds: float = Field(15.0, gt=0)  # one call to the channel's connector
+    shutdown_grace_seconds: float = Field(20.0, ge=0)  # SIGTERM: finish turns, flush the outbox, exit
 
     lindesk_email_to: str = ""
     lindesk_email_from: str = ""
@@ -93,7 +99,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     @field_validator(
-        "team_member_ids", "data_encryption_key", "webchat_allowed_origins", "audit_reader_ids", mode="before"
+        "team_member_ids",
+        "allowed_tenant_ids",
+        "data_encryption_key",
+        "webchat_allowed_origins",
+        "audit_reader_ids",
+        mode="before",
     )
     @classmethod
     def _split_commas(cls, value: object) -> object:

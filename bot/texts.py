@@ -533,7 +533,9 @@ OTHER_MATTERS = (
     "Det kan jag inte svara på. Jag hjälper dig att beställa trygghetslarm och att se hur beställningarna går. "
     "Frågor om avgifter, uppsägning eller fel på ett larm tar du med välfärdsteknikteamet."
 )
-YOU_ARE_WELCOME = "Varsågod! Skriv **beställ** när du vill beställa ett larm, eller **status** för hur det går."
+YOU_ARE_WELCOME = (
+    "Varsågod! Skriv **beställ** när du vill beställa ett larm, eller **status** för hur det går."
+)
 GOODBYE = "Hej då! Skriv när du behöver mig igen."
 
 # --- Replies that survive the channel (issue 15): a team channel that removed the bot -----------

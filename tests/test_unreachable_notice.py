@@ -128,3 +128,18 @@ async def test_a_delivered_message_makes_the_next_loss_news_again(database_url: 
         await lost.team.say(f"makulera {lost.reference} Brukaren flyttar.")
         await settled(lost.settings, refused=2)
     assert unreachable_notices(lost.team) == 2
+
+
+async def test_a_message_refused_with_400_is_not_retried_and_the_chat_stays_reachable(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = team_settings(database_url, tmp_path)
+    async with chatting(settings) as app:
+        team, staff = chats(app)
+        await team.say("registrera teamkanal")
+        reference = await staff.file_order()
+        app.connector.refuse[ORDERER_CHAT] = 400  # this message is refused, the chat is still there
+        await team.say(f"ta {reference}")
+        await settled(settings, refused=1)
+    assert app.connector.refused[ORDERER_CHAT] == 1
+    assert unreachable_notices(team) == 0

@@ -65,10 +65,17 @@ class ConnectorRoutes:
         if not isinstance(activity, dict):
             return web.json_response({"error": "the body is not an activity"}, status=400)
         try:
-            stored = await self.transcripts.append(request.match_info["conversation"], _from_bot(activity))
+            conversation, sent_id = request.match_info["conversation"], _bot_id(activity)
+            stored = await self.transcripts.append(conversation, _from_bot(activity), sent_id)
         except UnknownConversation:
             return web.json_response({"error": "no such conversation"}, status=404)
         return web.json_response({"id": stored.activity["id"]})
+
+
+def _bot_id(activity: dict[str, Any]) -> str | None:
+    """The id the bot sent with `activity` (the same for every try of one reply): a repeat is shown once."""
+    sent = activity.get("id")
+    return f"bot:{sent}" if isinstance(sent, str) and sent else None
 
 
 def _from_bot(activity: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,9 @@ class OutboxRepository(_Repository):
         message: Message,
         now: datetime,
         reference: str | None = None,
+        due: datetime | None = None,
     ) -> None:
+        """Queue `message` once per `dedupe_key`, due at `due` (default: now)."""
         values = {
             "dedupe_key": dedupe_key,
             "channel": channel.value,
@@ -34,7 +36,7 @@ class OutboxRepository(_Repository):
             "payload": self.codec.dump(message),
             "state": OutboxState.PENDING.value,
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": due or now,
             "last_error": "",
             "created_at": now,
         }
@@ -46,7 +48,8 @@ class OutboxRepository(_Repository):
         """Due rows of `channels`, leased until now + lease so no other worker takes them meanwhile.
 
         A row waits while an earlier row about the same order to the same place is not due yet, so
-        an order's messages arrive in the order they were queued.
+        an order's messages arrive in the order they were queued (a conversation's replies too: they
+        name no order).
         """
         query = (
             select(outbox)
@@ -67,6 +70,30 @@ class OutboxRepository(_Repository):
                 .values(next_attempt_at=now + lease, attempts=outbox.c.attempts + 1)
             )
         return [self._item(row) for row in rows]
+
+    async def get(self, dedupe_key: str) -> OutboxItem | None:
+        query = select(outbox).where(outbox.c.dedupe_key == dedupe_key)
+        row = (await self.conn.execute(query)).mappings().first()
+        return None if row is None else self._item(row)
+
+    async def pending_destinations(self, channel: OutboxChannel) -> set[str]:
+        """Where messages of `channel` still wait to be delivered."""
+        query = (
+            select(outbox.c.destination)
+            .where(outbox.c.state == OutboxState.PENDING.value, outbox.c.channel == channel.value)
+            .distinct()
+        )
+        return set((await self.conn.scalars(query)).all())
+
+    async def is_pending(self, channel: OutboxChannel, destination: str) -> bool:
+        """True while a message of `channel` to `destination` waits to be delivered."""
+        query = (
+            select(outbox.c.id)
+            .where(outbox.c.state == OutboxState.PENDING.value, outbox.c.channel == channel.value)
+            .where(outbox.c.destination == destination)
+            .limit(1)
+        )
+        return await self.conn.scalar(query) is not None
 
     async def sent(self, item_id: int, now: datetime) -> None:
         await self._set(item_id, state=OutboxState.SENT.value, sent_at=now)
@@ -116,7 +143,7 @@ def _earlier_waiting(now: datetime) -> Exists:
         .where(earlier.c.state == OutboxState.PENDING.value)
         .where(earlier.c.channel == outbox.c.channel)
         .where(earlier.c.destination == outbox.c.destination)
-        .where(earlier.c.reference == outbox.c.reference)
+        .where(earlier.c.reference.is_not_distinct_from(outbox.c.reference))  # replies: none
         .where(earlier.c.id < outbox.c.id)
         .where(earlier.c.next_attempt_at > now)
         .exists()

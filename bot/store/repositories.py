@@ -175,6 +175,11 @@ class ConversationRepository(_Repository):
         )
         return list(rows)
 
+    async def is_team_channel(self, key: str) -> bool:
+        conversations = tables.conversations
+        query = select(conversations.c.is_team_channel).where(conversations.c.conversation_key == key)
+        return bool(await self.conn.scalar(query))
+
     async def mark_unreachable(self, key: str) -> bool:
         """Mark `key` unreachable; False when it already was, True when that is news (or it is unknown)."""
         conversations = tables.conversations
