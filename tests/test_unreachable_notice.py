@@ -93,13 +93,14 @@ class Lost:
 
 
 @asynccontextmanager
-async def an_orderer_lost_once(database_url: str, tmp_path: Path) -> AsyncIterator[Lost]:
+async def an_orderer_lost_once(database_url: str, tmp_path: Path, status: int = 403) -> AsyncIterator[Lost]:
+    """The orderer's chat answers the first message to it with `status` (403: the bot was removed)."""
     settings = team_settings(database_url, tmp_path)
     async with chatting(settings) as app:
         team, staff = chats(app)
         await team.say("registrera teamkanal")
         reference = await staff.file_order()
-        app.connector.refuse[ORDERER_CHAT] = 403
+        app.connector.refuse[ORDERER_CHAT] = status
         await team.say(f"ta {reference}")
         await settled(settings, refused=1)
         yield Lost(settings, app.connector, team, staff, reference)
@@ -133,13 +134,6 @@ async def test_a_delivered_message_makes_the_next_loss_news_again(database_url: 
 async def test_a_message_refused_with_400_is_not_retried_and_the_chat_stays_reachable(
     database_url: str, tmp_path: Path
 ) -> None:
-    settings = team_settings(database_url, tmp_path)
-    async with chatting(settings) as app:
-        team, staff = chats(app)
-        await team.say("registrera teamkanal")
-        reference = await staff.file_order()
-        app.connector.refuse[ORDERER_CHAT] = 400  # this message is refused, the chat is still there
-        await team.say(f"ta {reference}")
-        await settled(settings, refused=1)
-    assert app.connector.refused[ORDERER_CHAT] == 1
-    assert unreachable_notices(team) == 0
+    async with an_orderer_lost_once(database_url, tmp_path, status=400) as refused:
+        assert refused.connector.refused[ORDERER_CHAT] == 1
+        assert unreachable_notices(refused.team) == 0

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Locator, Page, async_playwright, expect
@@ -67,38 +71,56 @@ def bundle() -> Path:
     return path
 
 
-async def test_an_order_typed_on_a_phone(
-    database_url: str, tmp_path: Path, chromium: Path, bundle: Path, request: pytest.FixtureRequest
-) -> None:
+@dataclass
+class OpenChat:
+    """The chat page in Chromium after the bot's greeting, and what the browser's console said."""
+
+    page: Page
+    console: list[str]
+
+
+@asynccontextmanager
+async def chat_page(
+    database_url: str, tmp_path: Path, chromium: Path, bundle: Path, **page_options: Any
+) -> AsyncIterator[OpenChat]:
     settings = webchat_settings(database_url, tmp_path, webchat_bundle=bundle)
     async with running_webchat_app(settings) as url, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
-            page = await browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True, locale="sv-SE")
+            page = await browser.new_page(locale="sv-SE", **page_options)
             console: list[str] = []
             page.on("console", lambda message: console.append(message.text))
             await page.goto(url)
             greeting = page.locator(BOT_BUBBLES).first
             await expect(greeting).to_contain_text(texts.WELCOME, timeout=REPLY_TIMEOUT_MS)
-            for answer in [*ORDER_ANSWERS, "ja"]:
-                await _type(page, answer)
-            filed = page.locator(BOT_BUBBLES).last
-            await expect(filed).to_contain_text(REFERENCE, timeout=REPLY_TIMEOUT_MS)
-            await expect(filed).to_be_in_viewport(timeout=REPLY_TIMEOUT_MS)  # scrolled past the long card
-            ARTIFACTS.mkdir(exist_ok=True)
-            await page.screenshot(path=ARTIFACTS / f"webchat-order-{request.node.callspec.id}.png")
-            summary = page.locator(".ac-adaptiveCard").last  # the summary, answered with "ja"
-            broken_words = await summary.evaluate(WORDS_BROKEN_ACROSS_LINES)
-            await page.set_viewport_size({"width": PHONE["width"], "height": 2400})  # the whole card
-            await summary.screenshot(path=ARTIFACTS / f"webchat-summary-{request.node.callspec.id}.png")
-            shown = await page.locator("body").inner_text()
-            upload_buttons = await page.locator(".webchat__upload-button").count()
+            yield OpenChat(page, console)
         finally:
             await browser.close()
+
+
+async def test_an_order_typed_on_a_phone(
+    database_url: str, tmp_path: Path, chromium: Path, bundle: Path, request: pytest.FixtureRequest
+) -> None:
+    on_phone = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+    async with chat_page(database_url, tmp_path, chromium, bundle, **on_phone) as chat:
+        page = chat.page
+        for answer in [*ORDER_ANSWERS, "ja"]:
+            await _type(page, answer)
+        filed = page.locator(BOT_BUBBLES).last
+        await expect(filed).to_contain_text(REFERENCE, timeout=REPLY_TIMEOUT_MS)
+        await expect(filed).to_be_in_viewport(timeout=REPLY_TIMEOUT_MS)  # scrolled past the long card
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=ARTIFACTS / f"webchat-order-{request.node.callspec.id}.png")
+        summary = page.locator(".ac-adaptiveCard").last  # the summary, answered with "ja"
+        broken_words = await summary.evaluate(WORDS_BROKEN_ACROSS_LINES)
+        await page.set_viewport_size({"width": PHONE["width"], "height": 2400})  # the whole card
+        await summary.screenshot(path=ARTIFACTS / f"webchat-summary-{request.node.callspec.id}.png")
+        shown = await page.locator("body").inner_text()
+        upload_buttons = await page.locator(".webchat__upload-button").count()
     assert not [failure for failure in SEND_FAILED if failure in shown]
     assert broken_words == []  # e.g. a FactSet's narrow title column showed "Beställa" / "re"
     assert upload_buttons == 0
-    assert not [line for line in console if "Content Security Policy" in line]
+    assert not [line for line in chat.console if "Content Security Policy" in line]
 
 
 async def _type(page: Page, answer: str) -> None:
@@ -127,30 +149,21 @@ FORM_TEXT_INPUTS = {
 async def test_the_order_form_on_a_desktop(
     database_url: str, tmp_path: Path, chromium: Path, bundle: Path, request: pytest.FixtureRequest
 ) -> None:
-    settings = webchat_settings(database_url, tmp_path, webchat_bundle=bundle)
-    async with running_webchat_app(settings) as url, async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page(viewport=DESKTOP, locale="sv-SE")
-            await page.goto(url)
-            await expect(page.locator(BOT_BUBBLES).first).to_contain_text(
-                texts.WELCOME, timeout=REPLY_TIMEOUT_MS
-            )
-            await _type(page, "formulär")
-            await _fill_form(page.locator(".ac-adaptiveCard").last, personnummer=WRONG_PNR)
-            back = page.locator(BOT_BUBBLES).last
-            await expect(back).to_contain_text(texts.ERR_PNR_CHECKSUM, timeout=REPLY_TIMEOUT_MS)
-            card = page.locator(".ac-adaptiveCard").last
-            ARTIFACTS.mkdir(exist_ok=True)
-            await card.screenshot(path=ARTIFACTS / f"webchat-form-errors-{request.node.callspec.id}.png")
-            kept = await card.get_by_label(texts.ASK_BRUKARE_NAME, exact=False).input_value()
-            await card.get_by_label(texts.ASK_PERSONNUMMER, exact=False).fill(GOOD_PNR)
-            await card.get_by_role("button", name=texts.FORM_SUBMIT).click()
-            await expect(page.locator(BOT_BUBBLES).last).to_contain_text(
-                texts.ASK_TRESERVA, timeout=REPLY_TIMEOUT_MS
-            )
-        finally:
-            await browser.close()
+    async with chat_page(database_url, tmp_path, chromium, bundle, viewport=DESKTOP) as chat:
+        page = chat.page
+        await _type(page, "formulär")
+        await _fill_form(page.locator(".ac-adaptiveCard").last, personnummer=WRONG_PNR)
+        back = page.locator(BOT_BUBBLES).last
+        await expect(back).to_contain_text(texts.ERR_PNR_CHECKSUM, timeout=REPLY_TIMEOUT_MS)
+        card = page.locator(".ac-adaptiveCard").last
+        ARTIFACTS.mkdir(exist_ok=True)
+        await card.screenshot(path=ARTIFACTS / f"webchat-form-errors-{request.node.callspec.id}.png")
+        kept = await card.get_by_label(texts.ASK_BRUKARE_NAME, exact=False).input_value()
+        await card.get_by_label(texts.ASK_PERSONNUMMER, exact=False).fill(GOOD_PNR)
+        await card.get_by_role("button", name=texts.FORM_SUBMIT).click()
+        await expect(page.locator(BOT_BUBBLES).last).to_contain_text(
+            texts.ASK_TRESERVA, timeout=REPLY_TIMEOUT_MS
+        )
     assert kept == "Greta Johansson"
 
 
