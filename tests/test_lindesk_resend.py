@@ -9,7 +9,7 @@ import pytest
 
 from bot import texts
 from bot.access import AccessPolicy
-from bot.domain import TeamMember
+from bot.domain import TeamMember, TicketState
 from bot.orders import OrderService
 from bot.settings import Settings
 from bot.ticket_resend import REQUEUED, TicketResend
@@ -17,11 +17,11 @@ from bot.tickets import message_id
 from bot.workflow import NotAllowed
 from dialogs.team.commands import TeamCommand, Verb, parse_team_command
 from tests.support.chatting import chatting
-from tests.support.http_helpers import app_database
+from tests.support.http_helpers import app_database, order_service
 from tests.support.lindesk import TEAM_CONVERSATION, DeskApp, desk_app
 from tests.support.rest_desk import DESK_TOKEN, RestDeskServer
 from tests.support.smtp_desk import BOT_ADDRESS, SmtpDeskServer
-from tests.support.team import ANNA, BO, STAFF, team_settings, wait_until
+from tests.support.team import ANNA, BO, POLL_SECONDS, STAFF, WAIT_ROUNDS, team_settings, wait_until
 from tests.test_handling import queued_texts
 from tests.test_lindesk_delivery import ORDERER_CONVERSATION, file_order
 from tests.test_orders import complete_draft
@@ -29,6 +29,17 @@ from tests.test_orders import complete_draft
 ANNA_MEMBER, BO_MEMBER = TeamMember(user_id=ANNA[0], name=ANNA[1]), TeamMember(user_id=BO[0], name=BO[1])
 FAILED = texts.NOTIFY_TEAM_TICKET_FAILED
 SENT_4711 = f"{texts.LABEL_TICKET}: skickat till Lindesk, ärende 4711"
+
+
+async def recorded_as_sent(settings: Settings, reference: str) -> None:
+    """Wait (bounded) until the app has recorded the desk's answer to the order's ticket."""
+    async with order_service(settings) as orders:
+        for _ in range(WAIT_ROUNDS):
+            order = await orders.get(reference)
+            if order is not None and order.ticket is not None and order.ticket.state is TicketState.SENT:
+                return
+            await asyncio.sleep(POLL_SECONDS)
+    raise AssertionError(f"{reference}: the app never recorded the desk's answer")
 
 
 def rest_settings(database_url: str, tmp_path: Path, desk: RestDeskServer) -> Settings:
@@ -79,6 +90,7 @@ async def test_the_team_re_sends_a_refused_ticket_over_http_and_the_desk_files_i
                 anna.say(f"skicka om {reference}"), bo.say(f"skicka om {reference}")
             )
             await wait_until(lambda: reference in desk.tickets, lambda: desk.posts)
+            await recorded_as_sent(settings, reference)  # the desk has it a moment before the app knows
             shown = "\n".join(await anna.say(f"visa {reference}"))
         async with app_database(settings) as database, database.transaction() as uow:
             audit = await uow.audit.for_order(reference)
@@ -107,6 +119,7 @@ async def test_re_send_is_refused_without_a_change_when_there_is_nothing_to_re_s
             await team.say("registrera teamkanal")
             reference = await staff.file_order()
             await wait_until(lambda: reference in desk.tickets, lambda: desk.posts)
+            await recorded_as_sent(settings, reference)
             await team.wait_for(reference)  # the new-order notice, before the replies we read
             help_text = "\n".join(await team.say("hjälp"))
             sent_already = "\n".join(await team.say(f"skicka om {reference}"))
