@@ -25,10 +25,11 @@ from adapters.webchat.bundle import ensure_bundle
 from adapters.webchat.wiring import add_webchat
 from bot import log_privacy, notifications
 from bot.access import AccessPolicy
-from bot.audit import AuditLog
+from bot.audit_log import AuditLog
 from bot.categories import load_categories
 from bot.conversations import ConversationDirectory
 from bot.crypto import ConfigurationError, Vault, load_keys
+from bot.followup.service import FollowUpService
 from bot.handling import HandlingService
 from bot.links import DownloadTokens
 from bot.orders import OrderService, utc_now
@@ -45,12 +46,17 @@ from bot.store.migrate import migrate
 from bot.store.state_storage import OncePerTurnConversationState, SqlStorage
 from bot.store.unit_of_work import Database
 from bot.tenants import TenantPolicy
+from bot.threads import ThreadDirectory
 from bot.ticket_delivery import TicketDelivery
 from dialogs.alarm_bot import AlarmBot
 from dialogs.audit_command import AuditLogHandler
+from dialogs.followup.handler import FollowUpHandler
+from dialogs.followup.pending import PendingQuestions
+from dialogs.followup.plain_answers import PlainAnswers
 from dialogs.order_dialog import OrderDialog
 from dialogs.status import StatusHandler
 from dialogs.team.handler import DownloadLinks, TeamHandler
+from dialogs.team.threads import thread_reference
 from dialogs.turn_guard import TurnGuard
 
 MAX_REQUEST_BYTES = 256 * 1024
@@ -72,14 +78,17 @@ async def create_app(settings: Settings) -> web.Application:
     policy = AccessPolicy(tenants.people(settings.team_member_ids), tenants.people(settings.audit_reader_ids))
     status = StatusService(database, policy, utc_now)
     directory = ConversationDirectory(database, utc_now)
-    team, download = _team(settings, policy, vault, orders, directory)
+    threads = ThreadDirectory(database)  # each order's thread in the team's Teams channels
+    team, download = _team(settings, policy, vault, orders, directory, threads)
     audit_handler, audit_download = _audit_log(settings, policy, vault, database)
+    followup, plain_answers = _followup(settings, database, policy, conversation_state, threads)
     alarm_bot = AlarmBot(
         conversation_state,
         orders,
         directory,
         OrderDialog(orders, conversation_state, load_categories(), utc_now),
-        handlers=[audit_handler, team, StatusHandler(status, conversation_state)],  # team's before it
+        # Tried in turn: commands first, status questions next, a plain answer to the team last.
+        handlers=[audit_handler, team, followup, StatusHandler(status, conversation_state), plain_answers],
     )
     bot = TurnGuard(alarm_bot, RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst))
     lifecycle = Lifecycle(database, settings.shutdown_grace_seconds)  # /readyz, and the stop on SIGTERM
@@ -91,7 +100,7 @@ async def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/api/messages", MessagesEndpoint(adapter, bot, tenants).handle)
     add_webchat(app, settings, adapter, bot.on_turn, engine, vault)
     add_desk_events(app, settings, database)
-    chat = ChatDeliverer(adapter, directory, settings.microsoft_app_id)
+    chat = ChatDeliverer(adapter, directory, settings.microsoft_app_id, threads)
     queued_replies = ReplyDeliverer(adapter, settings.microsoft_app_id)
     worker = _outbox_worker(settings, database, chat, queued_replies, tickets, lost)
     app.cleanup_ctx.append(lifecycle.background(worker, flushed=worker))
@@ -115,6 +124,7 @@ def _team(
     vault: Vault,
     orders: OrderService,
     directory: ConversationDirectory,
+    threads: ThreadDirectory,
 ) -> tuple[TeamHandler, InventoryDownload]:
     """The team's chat commands, and the inventory download their links point to."""
     audit = AuditLog(orders.database, utc_now)
@@ -123,7 +133,22 @@ def _team(
     download = InventoryDownload(orders, policy, audit, tokens, settings.base_url)
     handling = HandlingService(orders.database, policy, utc_now)
     links = DownloadLinks(download.link, settings.download_link_minutes)
-    return TeamHandler(orders, handling, directory, audit, links, utc_now), download
+    return TeamHandler(orders, handling, directory, audit, links, utc_now, threads), download
+
+
+def _followup(
+    settings: Settings,
+    database: Database,
+    policy: AccessPolicy,
+    conversation_state: OncePerTurnConversationState,
+    threads: ThreadDirectory,
+) -> tuple[FollowUpHandler, PlainAnswers]:
+    """Commands on filed orders, and the plain answer to the team's question."""
+    service = FollowUpService(database, policy, utc_now, settings.answer_undo_seconds)
+    followup = FollowUpHandler(
+        service, PendingQuestions(conversation_state), lambda context: thread_reference(context, threads)
+    )
+    return followup, PlainAnswers(service, followup)
 
 
 def _audit_log(
@@ -153,7 +178,11 @@ def _outbox_worker(
     undeliverable: OnUndeliverable,
 ) -> OutboxWorker:
     """The one worker that delivers the outbox; each channel's deliverer joins here."""
-    deliverers: dict[OutboxChannel, Deliverer] = {OutboxChannel.CHAT: chat, OutboxChannel.REPLY: replies}
+    deliverers: dict[OutboxChannel, Deliverer] = {
+        OutboxChannel.CHAT: chat,
+        OutboxChannel.REMINDER: chat,
+        OutboxChannel.REPLY: replies,
+    }
     if tickets is not None:
         deliverers[OutboxChannel.LINDESK] = tickets
     retry = RetryPolicy(settings.outbox_retry_base_seconds, settings.outbox_retry_max_seconds)

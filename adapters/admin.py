@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from bot import log_privacy, texts
-from bot.audit import AuditLog
 from bot.audit_export import default_start, export_csv
+from bot.audit_log import AuditLog
 from bot.crypto import ConfigurationError, Vault, load_keys
 from bot.notifications import local
 from bot.orders import utc_now

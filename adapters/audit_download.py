@@ -9,8 +9,8 @@ from aiohttp import web
 
 from bot import texts
 from bot.access import AccessPolicy
-from bot.audit import AuditLog
 from bot.audit_export import export_csv
+from bot.audit_log import AuditLog
 from bot.links import DownloadTokens
 
 PATH = "/api/team/audit.csv"

@@ -46,6 +46,7 @@ MAX_ATTEMPTS = 5  # runs of one turn when other instances keep saving the conver
 HELD_REPLIES = "trygghetslarm.held_replies"
 RETRYABLE = "trygghetslarm.retryable"
 Logic = Callable[[TurnContext], Awaitable[None]]
+Held = tuple[Activity, ResourceResponse]  # a reply held until the turn is saved; what send_activity returned
 UNDELIVERED = (ChannelError, ClientError, TimeoutError)  # the channel refused a reply, or was not reached
 RERUN_ON = (StorageConflict, ConnectionLost, DBAPIError)  # see _worth_rerunning
 PROACTIVE = (ActivityEventNames.continue_conversation, ActivityEventNames.create_conversation)
@@ -112,10 +113,11 @@ class ChannelAdapter(CloudAdapter):
     async def send_activities(
         self, context: TurnContext, activities: list[Activity]
     ) -> list[ResourceResponse]:
-        held: list[Activity] | None = context.turn_state.get(HELD_REPLIES)
+        held: list[Held] | None = context.turn_state.get(HELD_REPLIES)
         if held is not None and any(activity.type != ActivityTypes.typing for activity in activities):
-            held.extend(activities)
-            return [ResourceResponse() for _ in activities]
+            responses = [ResourceResponse() for _ in activities]  # a proactive turn's get their ids once sent
+            held.extend(zip(activities, responses, strict=True))
+            return responses
         return [await self._send(context, activity) for activity in activities]
 
     async def update_activity(self, context: TurnContext, activity: Activity) -> ResourceResponse | None:
@@ -148,7 +150,7 @@ class ChannelAdapter(CloudAdapter):
         before = dict(context.turn_state)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             turn = context if attempt == 1 else _fresh(context, before)
-            held: list[Activity] = []
+            held: list[Held] = []
             turn.turn_state[HELD_REPLIES] = held
             turn.turn_state[RETRYABLE] = attempt < MAX_ATTEMPTS
             try:
@@ -166,19 +168,23 @@ class ChannelAdapter(CloudAdapter):
                 context.turn_state.update(turn.turn_state)
             return
 
-    async def _send_held(self, context: TurnContext, held: list[Activity]) -> None:
-        """The turn's replies, once its state is saved: each with a stable id, in order."""
-        outgoing = [activity for activity in held if not _stays_here(activity)]
-        for activity in held:
+    async def _send_held(self, context: TurnContext, held: list[Held]) -> None:
+        """The turn's replies, once its state is saved: each with a stable id, in order.
+
+        A proactive turn's responses (returned to its `send_activity` calls) get the ids the channel gave.
+        """
+        outgoing = [(activity, response) for activity, response in held if not _stays_here(activity)]
+        for activity, _response in held:
             if _stays_here(activity):  # delays, invoke responses, traces: botbuilder's own handling
                 await super().send_activities(context, [activity])
         if not outgoing:
             return
         seed = _id_seed(context)
-        bodies = [to_json(activity) | {"id": f"{seed}-{n}"} for n, activity in enumerate(outgoing, 1)]
+        bodies = [to_json(activity) | {"id": f"{seed}-{n}"} for n, (activity, _) in enumerate(outgoing, 1)]
         if _is_proactive(context.activity):
-            for body in bodies:  # one try each: the outbox item that started the turn is retried
-                await self.client.send_json(body, _credentials(context))
+            for body, (_activity, response) in zip(bodies, outgoing, strict=True):
+                # one try each: the outbox item that started the turn is retried
+                response.id = (await self.client.send_json(body, _credentials(context))).id
             return
         await self.replies.send(context.activity.conversation.id, bodies, _credentials(context))
 
@@ -241,7 +247,7 @@ async def _apologise(turn_context: TurnContext, error: Exception) -> None:
         frame = frame.tb_next
     where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else "?"
     log.error("turn failed: %s at %s", type(error).__name__, where)
-    held: list[Activity] | None = turn_context.turn_state.get(HELD_REPLIES)
+    held: list[Held] | None = turn_context.turn_state.get(HELD_REPLIES)
     if held:
         held.clear()  # the failed turn saved no state, so its half answer is not sent either
     await turn_context.send_activity(texts.APOLOGY)

@@ -9,7 +9,8 @@ from aiohttp import web
 from adapters.audit_download import csv_response
 from bot import texts
 from bot.access import AccessPolicy
-from bot.audit import AuditAction, AuditLog
+from bot.audit import AuditAction
+from bot.audit_log import AuditLog
 from bot.inventory import as_csv, listed_orders
 from bot.links import DownloadTokens
 from bot.orders import OrderService

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-if TYPE_CHECKING:  # the store imports this module's models
+if TYPE_CHECKING:
     from bot.domain import OrderEvent
-    from bot.store.unit_of_work import Database
 
 
 class AuditAction(StrEnum):
@@ -24,6 +23,7 @@ class AuditAction(StrEnum):
     EXPORT = "export"  # personal data taken out of the app (the inventory CSV, the audit log itself)
     CHANGE = "change"  # an order filed or moved on (the detail says how: the event's kind)
     ERASE = "erase"  # the retention rules erased data from an order (the detail says which)
+    REFUSED = "refused"  # someone not allowed tried to act on an order (the detail says what)
 
 
 class AuditEntry(BaseModel):
@@ -38,38 +38,6 @@ class AuditEntry(BaseModel):
     channel: str  # the chat channel ('msteams', 'emulator', ...) or 'http' for a download
     conversation: str = ""  # where it was shown; empty for a download
     detail: str = ""  # what exactly: the change made, the data erased, the period exported; no personal data
-
-
-class AuditLog:
-    """Records accesses, one row per order, in their own transaction before the data is shown."""
-
-    def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
-        self.database = database
-        self.clock = clock
-
-    async def record(
-        self,
-        actor_id: str,
-        action: AuditAction,
-        references: Sequence[str | None],
-        channel: str,
-        conversation: str = "",
-        detail: str = "",
-    ) -> None:
-        now = self.clock()
-        async with self.database.transaction() as uow:
-            for reference in references:
-                await uow.audit.add(
-                    AuditEntry(
-                        at=now,
-                        actor_id=actor_id,
-                        action=action,
-                        reference=reference,
-                        channel=channel,
-                        conversation=conversation,
-                        detail=detail,
-                    )
-                )
 
 
 @dataclass(frozen=True)
@@ -92,6 +60,11 @@ def acting_through(via: Via) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def current_via() -> Via:
+    """The channel (and conversation) the current request came through."""
+    return _current.get()
 
 
 def change_entry(event: OrderEvent) -> AuditEntry:

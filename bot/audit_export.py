@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from bot import texts
-from bot.audit import AuditAction, AuditEntry, AuditLog
-from bot.notifications import LOCAL_TIME, local
+from bot.audit import AuditAction, AuditEntry
+from bot.audit_log import AuditLog
+from bot.local_time import LOCAL_TIME, local
 from bot.spreadsheet import csv_text
 
 DEFAULT_PERIOD = timedelta(days=30)  # `logg` without a date: the last 30 days

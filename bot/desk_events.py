@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from bot import texts, workflow
 from bot.access import SERVICE_DESK
 from bot.domain import REFERENCE_PATTERN, Booking, Order, OrderEvent, OrderState, format_reference
+from bot.followup.transitions import DESK_COMMENT, desk_comment
 from bot.handling import HandlingService, Transition
 from bot.notifications import LOCAL_TIME
 from bot.workflow import Change, NotAllowed
@@ -23,10 +24,17 @@ class DeskStatus(StrEnum):
     BOOKED = "booked"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    COMMENT = "comment"  # a comment on the ticket: recorded on the order, in any state
+
+
+NEEDS_COMMENT = frozenset({DeskStatus.CLOSED, DeskStatus.CANCELLED, DeskStatus.COMMENT})
 
 
 class DeskEvent(BaseModel):
-    """`{"reference", "status", "comment", "booked_at"?}` as the desk posts it."""
+    """`{"reference", "status", "comment", "booked_at"?, "id"?}` as the desk posts it (other fields ignored).
+
+    `id` is the desk's own id of a comment: two comments with the same words are two comments.
+    """
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -34,6 +42,7 @@ class DeskEvent(BaseModel):
     status: DeskStatus
     comment: str = Field("", max_length=MAX_COMMENT_LENGTH)
     booked_at: datetime | None = None
+    id: str = Field("", max_length=200)
 
     @field_validator("reference")
     @classmethod
@@ -57,7 +66,7 @@ class DeskEvent(BaseModel):
     def _complete(self) -> DeskEvent:
         if self.status is DeskStatus.BOOKED:
             self.booking()
-        if self.status in (DeskStatus.CLOSED, DeskStatus.CANCELLED) and not self.comment.strip():
+        if self.status in NEEDS_COMMENT and not self.comment.strip():
             raise ValueError(f"{self.status.value} needs a comment")
         return self
 
@@ -80,7 +89,7 @@ class DeskEvents:
     """Applies the desk's events through the team's handling, as the desk's system actor.
 
     Replays change nothing twice: an event is a no-op when the order's history already holds the
-    same event from the desk (same status and detail: booked time, återkoppling, reason), and
+    same event from the desk (same status and detail: booked time, återkoppling, reason, comment), and
     `received` is a no-op once the order is past FILED. The check and the change are tied by the
     order's version, so two copies of one event arriving together apply once.
     """
@@ -122,6 +131,8 @@ def _transition(event: DeskEvent) -> Transition:
         return lambda order, now: workflow.book(order, desk, booking, now)
     if event.status is DeskStatus.CLOSED:
         return lambda order, now: workflow.close_from_desk(order, desk, comment, now)
+    if event.status is DeskStatus.COMMENT:
+        return lambda order, now: desk_comment(order, desk, comment, now, event.id)
     return lambda order, now: workflow.cancel(order, desk, comment, now)
 
 
@@ -137,8 +148,11 @@ def _at_version(checked: Order, transition: Transition) -> Transition:
 
 
 def _same(past: OrderEvent, event: DeskEvent) -> bool:
-    if past.actor_id != SERVICE_DESK.user_id or past.kind != event.status.value:
+    kind = DESK_COMMENT if event.status is DeskStatus.COMMENT else event.status.value
+    if past.actor_id != SERVICE_DESK.user_id or past.kind != kind:
         return False
     if event.status is DeskStatus.BOOKED:
         return past.detail == event.booking().at.isoformat()
+    if event.status is DeskStatus.COMMENT and event.id:
+        return past.source == event.id
     return past.detail == event.comment

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -113,6 +113,8 @@ class OrderDetails(Model):
 
 
 class TeamMember(Model):
+    """Someone who acts on an order: a team member, the service desk, or staff of the ordering unit."""
+
     user_id: str
     name: str
 
@@ -131,6 +133,33 @@ class Devices(Model):
     lock_serial: str = ""
 
 
+class Pause(Model):
+    """The order waits (the brukare is in hospital, say) until `until`, the day it is active again."""
+
+    until: date
+    reason: str
+    by: TeamMember
+    at: datetime
+
+
+class Reply(Model):
+    """An answer to the team's question: who, when, what."""
+
+    text: str
+    by: TeamMember
+    at: datetime
+
+
+class Question(Model):
+    """The team's question to the orderer's unit about the order; `number` counts from 1 per order."""
+
+    number: int
+    text: str
+    by: TeamMember
+    at: datetime
+    answer: Reply | None = None
+
+
 class Handling(Model):
     """What the team has done with an order."""
 
@@ -140,6 +169,8 @@ class Handling(Model):
     devices: Devices | None = None
     feedback: str | None = None
     cancel_reason: str | None = None
+    cancelled_by: TeamMember | None = None  # None: by the team (older orders); else whoever cancelled
+    pause: Pause | None = None
 
     def remaining(self) -> list[ChecklistItem]:
         return [item for item in ChecklistItem if item not in self.checklist]
@@ -182,6 +213,15 @@ class Order(Model):
     version: int = 1
     ticket: DeskTicket | None = None  # None: no service desk, the team works the order in chat
     erasure: Erasure = Erasure()
+    questions: tuple[Question, ...] = ()
+
+    def open_questions(self) -> list[Question]:
+        return [question for question in self.questions if question.answer is None]
+
+    def paused_on(self, day: date) -> Pause | None:
+        """The pause in force on `day`, if any."""
+        pause = self.handling.pause
+        return pause if pause is not None and day < pause.until else None
 
 
 class OrderEvent(Model):
@@ -193,6 +233,8 @@ class OrderEvent(Model):
     kind: str
     state: OrderState
     detail: str = ""
+    actor_name: str = ""  # as the channel named them then: the history shows who
+    source: str = ""  # the service desk's own id of what it sent (a comment), to apply it once
 
 
 def format_reference(year: int, serial: int) -> str:

@@ -2,18 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot import notifications, texts, workflow
+from bot import texts, workflow
 from bot.access import AccessPolicy
 from bot.domain import Booking, ChecklistItem, Devices, Order, TeamMember
+from bot.followup.publish import publish
 from bot.orders import Clock, utc_now
 from bot.store.repositories import ConcurrentUpdate
-from bot.store.unit_of_work import Database
+from bot.store.unit_of_work import Database, UnitOfWork
 from bot.workflow import Change, NotAllowed
 
 Transition = Callable[[Order, datetime], Change]
+Check = Callable[[UnitOfWork, Order], Awaitable[None]]  # raises NotAllowed when the actor may not
+
+
+async def _anyone(_uow: UnitOfWork, _order: Order) -> None:
+    """The check of a caller that has checked the actor already."""
+
+
+async def applied(
+    database: Database,
+    reference: str,
+    transition: Transition,
+    now: datetime,
+    check: Check = _anyone,
+    undo_seconds: float = 0,
+) -> Order:
+    """Apply `transition` to the order as it is now, record its event and tell everyone, or nothing.
+
+    Two changes at once: the one that commits first wins, the other is refused as concurrent.
+    """
+    try:
+        async with database.transaction() as uow:
+            order = await uow.orders.by_reference(reference)
+            if order is None:
+                raise NotAllowed(texts.ORDER_NOT_FOUND.format(reference=reference))
+            await check(uow, order)
+            change = transition(order, now)
+            await uow.orders.update(change.order, read_version=order.version)
+            event_id = await uow.events.add(change.event)
+            await publish(uow, change, event_id, now, undo_seconds)
+    except ConcurrentUpdate:
+        raise NotAllowed(texts.REFUSE_CONCURRENT.format(reference=reference)) from None
+    return change.order
 
 
 class HandlingService:
@@ -56,16 +89,4 @@ class HandlingService:
     async def _apply(self, reference: str, member: TeamMember, transition: Transition) -> Order:
         if not self.policy.is_team(member.user_id):
             raise NotAllowed(texts.REFUSE_NOT_TEAM)
-        now = self.clock()
-        try:
-            async with self.database.transaction() as uow:
-                order = await uow.orders.by_reference(reference)
-                if order is None:
-                    raise NotAllowed(texts.ORDER_NOT_FOUND.format(reference=reference))
-                change = transition(order, now)
-                await uow.orders.update(change.order, read_version=order.version)
-                event_id = await uow.events.add(change.event)
-                await notifications.to_orderer(uow, change.order, event_id, change.event, now)
-        except ConcurrentUpdate:
-            raise NotAllowed(texts.REFUSE_CONCURRENT.format(reference=reference)) from None
-        return change.order
+        return await applied(self.database, reference, transition, self.clock())

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot import texts
 from bot.domain import Devices, Order, OrderState
-from bot.notifications import local
+from bot.local_time import local
 from bot.orders import OrderService
 from bot.spreadsheet import csv_text
 

@@ -4,37 +4,26 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.cards import facts_card, order_facts
 from bot.domain import Order, OrderEvent
-from bot.outbox import Message, OutboxChannel, OutboxItem
+from bot.followup.team_posts import team_card
+from bot.local_time import LOCAL_TIME as LOCAL_TIME  # re-exported: bot/tickets.py, bot/desk_events.py
+from bot.local_time import local
+from bot.outbox import Message, OutboxChannel, OutboxItem, ThreadPost
 from bot.store.unit_of_work import UnitOfWork
 
-LOCAL_TIME = ZoneInfo("Europe/Stockholm")
 ORDERER_SUFFIX = ":orderer"
-CHATS = (OutboxChannel.CHAT, OutboxChannel.REPLY)  # messages into a conversation: notices and replies
+CHATS = (OutboxChannel.CHAT, OutboxChannel.REPLY, OutboxChannel.REMINDER)  # into a conversation
 log = logging.getLogger(__name__)
 
 
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(LOCAL_TIME)
-
-
 def team_filed(order: Order) -> Message:
-    """The team's notice of a new order: masked personnummer, never the portkod."""
-    reference = order.reference
-    facts = order_facts(order.details, order.orderer, reveal=False)
-    card = facts_card(
-        texts.TEAM_CARD_TITLE.format(reference=reference),
-        facts,
-        [(texts.BUTTON_TAKE, f"ta {reference}"), (texts.BUTTON_SHOW, f"visa {reference}")],
-    )
+    """The team's notice of a new order, the root of its thread: masked personnummer, never the portkod."""
     text = texts.NOTIFY_TEAM_FILED.format(
-        reference=reference, brukare=order.details.brukare.name, unit=order.orderer.unit
+        reference=order.reference, brukare=order.details.brukare.name, unit=order.orderer.unit
     )
-    return Message(text=text, card=card)
+    return Message(text=text, card=team_card(order, local(order.filed_at).date()), thread=ThreadPost.ROOT)
 
 
 def orderer_update(order: Order, event: OrderEvent) -> Message | None:
@@ -72,12 +61,6 @@ async def to_conversations(
         await uow.outbox.add(
             f"{key}:{conversation}", OutboxChannel.CHAT, conversation, message, now, reference
         )
-
-
-async def to_orderer(uow: UnitOfWork, order: Order, event_id: int, event: OrderEvent, now: datetime) -> None:
-    message = orderer_update(order, event)
-    if message is not None:
-        await tell_orderer(uow, order, f"event:{event_id}", message, now)
 
 
 async def tell_orderer(uow: UnitOfWork, order: Order, key: str, message: Message, now: datetime) -> None:

@@ -13,12 +13,21 @@ class OutboxChannel(StrEnum):
     CHAT = "chat"
     LINDESK = "lindesk"
     REPLY = "reply"  # a turn's reply the channel did not take in time: the activity, as it was to be sent
+    REMINDER = "reminder"  # a chat message due later (a pause ends, a question waits): it holds up nothing
 
 
 class OutboxState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"
+    WITHDRAWN = "withdrawn"  # no longer to be sent: a reminder made moot, an answer taken back
+
+
+class ThreadPost(StrEnum):
+    """Where an order's message to a team conversation goes, on channels that have threads (Teams)."""
+
+    ROOT = "root"  # the order's first post there: its thread; later posts of the order reply to it
+    REPLY = "reply"  # a later event of the order: a reply in the root's thread, the root's card updated
 
 
 class Message(BaseModel):
@@ -29,6 +38,8 @@ class Message(BaseModel):
     text: str = ""
     card: dict[str, Any] | None = None
     data: dict[str, Any] | None = None
+    thread: ThreadPost | None = None  # None: a plain message, wherever it is sent
+    root_card: dict[str, Any] | None = None  # with REPLY: the root's card as it now reads
 
 
 class OutboxItem(BaseModel):

@@ -177,12 +177,20 @@ def anonymise(order: Order, now: datetime) -> Order:
             "booking": handling.booking.model_copy(update={"contacted": ""}) if handling.booking else None,
             "feedback": "" if handling.feedback else None,
             "cancel_reason": "" if handling.cancel_reason else None,
+            "cancelled_by": TeamMember(user_id="", name=gone) if handling.cancelled_by else None,
+            "pause": None,  # its reason may be about health: in hospital, in short-term care
         }
     )
     orderer = Orderer(user_id="", name=gone, phone="", unit=order.orderer.unit)
     erasure = order.erasure.model_copy(update={"anonymised_at": now})
     return _saved(
-        order, details=details, handling=handling, orderer=orderer, orderer_conversation="", erasure=erasure
+        order,
+        details=details,
+        handling=handling,
+        orderer=orderer,
+        orderer_conversation="",
+        erasure=erasure,
+        questions=(),  # questions and answers are free text about the brukare
     )
 
 

@@ -79,6 +79,7 @@ class Settings(BaseSettings):
 
     public_url: str = ""  # where users reach this app, for download links; empty: http://HOST:PORT
     download_link_minutes: int = Field(10, gt=0)  # how long a team member's CSV download link works
+    answer_undo_seconds: float = Field(60.0, ge=0, le=3600)  # how long an answer to the team can be undone
 
     # Privacy and security (issue 6). The Bot Framework's token services, for a sovereign or private
     # cloud (and the tests' loopback stand-ins); any left empty keeps the public cloud's value.

@@ -15,7 +15,7 @@ from bot.domain import OPEN_STATES, Order, OrderEvent, OrderState
 from bot.identity import mask_personnummer
 from bot.language.status_questions import Intent, IntentKind
 from bot.language.words import fold
-from bot.notifications import local
+from bot.local_time import local
 from bot.orders import Clock, utc_now
 from bot.store.unit_of_work import Database, UnitOfWork
 
@@ -56,11 +56,12 @@ class StatusService:
         async with self.database.transaction() as uow:
             asker = await self._asker(uow, user_id)
             if intent.kind is IntentKind.MINE:
-                return _mine(await self._open_own(uow, asker))
+                return _mine(await self._open_own(uow, asker), self.today())
             found = await self._find(uow, asker, intent)
             if len(found) == 1:
-                return StatusReply(status_text(found[0], await uow.events.for_order(found[0].reference)))
-        return _choose_or_not_found(found, intent)
+                events = await uow.events.for_order(found[0].reference)
+                return StatusReply(status_text(found[0], events, self.today()))
+        return _choose_or_not_found(found, intent, self.today())
 
     async def _asker(self, uow: UnitOfWork, user_id: str) -> _Asker:
         profile = await uow.staff.get(user_id)
@@ -98,8 +99,8 @@ def _word_matches(part: str, word: str) -> bool:
     return word.startswith(part) or fuzz.ratio(part, word) >= NAME_CUTOFF
 
 
-def status_text(order: Order, events: Sequence[OrderEvent]) -> str:
-    """Reference, brukare, state, booked time, last event, assignee and what happens next."""
+def status_text(order: Order, events: Sequence[OrderEvent], today: date) -> str:
+    """Reference, brukare, state, booked time, a pause, the team's question, last event, assignee, next."""
     brukare = order.details.brukare
     title = texts.STATUS_TITLE.format(
         reference=order.reference, brukare=brukare.name, personnummer=mask_personnummer(brukare.personnummer)
@@ -108,9 +109,23 @@ def status_text(order: Order, events: Sequence[OrderEvent]) -> str:
     booking = order.handling.booking
     if booking is not None and order.state is not OrderState.CANCELLED:
         facts.append((texts.LABEL_BOOKED, texts.when_text(local(booking.at))))
+    facts += _waiting(order, today)
     facts += _history(order, events)
     facts.append((texts.LABEL_NEXT, texts.NEXT_STEPS[order.state]))
     return facts_text(title, facts)
+
+
+def _waiting(order: Order, today: date) -> Facts:
+    """A pause in force, and the team's question waiting for the unit's answer."""
+    facts: Facts = []
+    pause = order.paused_on(today)
+    if pause is not None:
+        until = texts.date_text(pause.until)
+        facts.append((texts.LABEL_PAUSED, texts.VALUE_PAUSED.format(until=until, reason=pause.reason)))
+    for question in order.open_questions():
+        answer = texts.STATUS_QUESTION.format(text=question.text, reference=order.reference)
+        facts.append((texts.LABEL_QUESTION, answer))
+    return facts
 
 
 def _history(order: Order, events: Sequence[OrderEvent]) -> Facts:
@@ -142,13 +157,14 @@ def _event_text(event: OrderEvent) -> str | None:
     return texts.EVENT_CHECKLIST.format(item=item) if prefix == "checklist" else None
 
 
-def _mine(orders: list[Order]) -> StatusReply:
-    return _numbered(texts.STATUS_MINE, orders) if orders else StatusReply(texts.STATUS_MINE_NONE)
+def _mine(orders: list[Order], today: date) -> StatusReply:
+    return _numbered(texts.STATUS_MINE, orders, today) if orders else StatusReply(texts.STATUS_MINE_NONE)
 
 
-def _choose_or_not_found(found: list[Order], intent: Intent) -> StatusReply:
+def _choose_or_not_found(found: list[Order], intent: Intent, today: date) -> StatusReply:
     if found:
-        return _numbered(texts.STATUS_WHICH if intent.target is None else texts.STATUS_SEVERAL, found)
+        heading = texts.STATUS_WHICH if intent.target is None else texts.STATUS_SEVERAL
+        return _numbered(heading, found, today)
     if intent.reference is not None:
         return StatusReply(texts.ORDER_NOT_FOUND.format(reference=intent.reference))
     if intent.personnummer is not None:
@@ -158,18 +174,26 @@ def _choose_or_not_found(found: list[Order], intent: Intent) -> StatusReply:
     return StatusReply(texts.STATUS_NONE)
 
 
-def _numbered(heading: str, orders: list[Order]) -> StatusReply:
+def _numbered(heading: str, orders: list[Order], today: date) -> StatusReply:
     shown = orders[:LIST_LIMIT]
-    lines = [_line(number, order) for number, order in enumerate(shown, start=1)]
+    lines = [_line(number, order, today) for number, order in enumerate(shown, start=1)]
     if len(orders) > len(shown):
         lines.append(texts.STATUS_MORE.format(count=len(orders) - len(shown)))
     return StatusReply("\n\n".join([heading, "\n".join(lines)]), tuple(order.reference for order in shown))
 
 
-def _line(number: int, order: Order) -> str:
+def _line(number: int, order: Order, today: date) -> str:
+    """One order of a list: its state, and what waits (a pause, the team's question to the unit)."""
     state = texts.STATE_NAMES[order.state]
     booking = order.handling.booking
     if order.state is OrderState.BOOKED and booking is not None:
         state = f"{state} {texts.when_text(local(booking.at))}"
+    pause = order.paused_on(today)
+    if pause is not None:
+        state = f"{state}, {texts.STATUS_PAUSED.format(until=texts.date_text(pause.until))}"
     name = order.details.brukare.name
-    return texts.STATUS_LINE.format(number=number, reference=order.reference, brukare=name, state=state)
+    line = texts.STATUS_LINE.format(number=number, reference=order.reference, brukare=name, state=state)
+    questions = [
+        texts.STATUS_QUESTION.format(text=q.text, reference=order.reference) for q in order.open_questions()
+    ]
+    return "\n".join([line, *(f"   {texts.LABEL_QUESTION}: {question}" for question in questions)])

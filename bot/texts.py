@@ -11,7 +11,8 @@ COMMANDS = (
     "Skriv **beställ** för att börja en beställning, **fortsätt** för att ta upp en sparad, "
     "**status** för att se hur dina beställningar går, eller **hjälp**. "
     "Har du alla uppgifter kan du skriva in dem i ett meddelande, eller skriva **formulär** "
-    "och fylla i allt på en gång."
+    "och fylla i allt på en gång. För en skickad beställning: **ändra**, **avbeställ**, **vänta**, "
+    "**meddela** eller **historik** och referensen, t.ex. **ändra VT-2026-0042**."
 )
 NOT_UNDERSTOOD = "Det där förstod jag inte."
 APOLOGY = "Oj, något gick fel hos mig. Försök igen om en liten stund. Det du redan har svarat är sparat."
@@ -232,7 +233,6 @@ NOTIFY_ORDERER_CLOSED = (
     "**{reference}** ({brukare}) är klart. Återkoppling från välfärdsteknikteamet: {feedback}"
 )
 NOTIFY_ORDERER_CANCELLED = "**{reference}** ({brukare}) är makulerat. Orsak: {reason}"
-TEAM_CARD_TITLE = "Ny beställning {reference}"
 BUTTON_TAKE = "Ta ärendet"
 BUTTON_SHOW = "Visa allt"
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
@@ -292,10 +292,13 @@ TEAM_HELP = """Välfärdsteknikteamets kommandon:
 - **klar VT-2026-0042** och **installerat**, **registrerat**, **inventarie larm A123 lås L456** eller **information**
 - **avsluta VT-2026-0042** och din återkoppling: när allt är avbockat
 - **makulera VT-2026-0042** och orsaken
+- **fråga VT-2026-0042** och din fråga: till verksamheten som beställde, svaret kommer hit
+- **historik VT-2026-0042**: allt som har hänt med ärendet, vem och när
 - **skicka om VT-2026-0042**: skickar ett ärende som Lindesk inte tog emot en gång till, med samma referens
 - **inventarie**: inventarielistan, och en länk till den som CSV-fil
 - **registrera teamkanal**: den här konversationen får aviseringar om nya beställningar
-- **logg** eller **logg 2026-11-01**: länk till loggen över vem som har sett och ändrat ärenden"""
+- **logg** eller **logg 2026-11-01**: länk till loggen över vem som har sett och ändrat ärenden
+I ett ärendes tråd i Teams behövs ingen referens: **ta**, **boka 3 dec kl 10**, **fråga …**."""
 OPEN_ORDERS_TITLE = "Öppna ärenden, äldst först:"
 OPEN_ORDER_LINE = "- **{reference}** {brukare} ({unit}), inkom {filed}: {state}, {assignee}"
 NO_ASSIGNEE = "ingen handläggare än"
@@ -551,3 +554,147 @@ ERR_CONTACT_PHONE = (
     "Jag behöver telefonnumret till {name}, som teamet ska ringa för att boka, "
     "t.ex. dottern Lena Berg 070-174 06 42."
 )
+
+# --- After filing: change, cancel, pause, message, questions, history (bot/followup/) ----------
+
+REFUSE_CHANGE_STATE = (
+    "{reference} är redan installerat eller avslutat och kan inte ändras här. "
+    "Ring välfärdsteknikteamet, eller skriv **meddela {reference}** och vad det gäller."
+)
+REFUSE_NOT_YOURS = (
+    "{reference} är inte beställt av din verksamhet, så det kan du inte ändra eller se historiken för."
+)
+UNDO_NOTHING = "Det finns inget svar att ta tillbaka."
+UNDO_TOO_LATE = "Svaret har redan gått till teamet och kan inte tas tillbaka. Skriv **meddela {reference}** och rättelsen."
+NO_OPEN_QUESTION = "Teamet väntar inte på något svar om {reference}. Vill du skriva till teamet, skriv **meddela {reference}** och ditt meddelande."
+CHANGE_KEY_COLLECTED = "hämtad, i nyckelskåpet"
+CHANGE_KEY_NOT_COLLECTED = "inte hämtad"
+CHANGE_TAG_NOT_NEEDED = "behövs inte"
+CHANGE_TAG_COLLECTED = "behövs, hämtad"
+CHANGE_TAG_MISSING = "behövs, inte hämtad än"
+CHANGE_PORTKOD_HIDDEN = "ändrad (visas med **visa**)"
+CHANGE_FIELD_FIXED = (
+    "Det går bara att ändra telefon, adress, portkod, nyckel, ytterdörr och kontakt för bokning. "
+    "Är namn eller personnummer fel, skriv **avbeställ** och beställ på nytt."
+)
+CHANGE_ADDRESS_WHOLE = (
+    "Skriv hela nya adressen: gata, postnummer och ort, t.ex. Storgatan 3, 582 24 Linköping."
+)
+CHANGE_ASK_VALUE = {
+    "telefon": "Vilket är brukarens nya telefonnummer? T.ex. 070-174 06 99.",
+    "adress": "Vilken är den nya adressen? Gata, postnummer och ort, t.ex. Storgatan 3, 582 24 Linköping.",
+    "portkod": "Vilken är den nya portkoden? Skriv **ingen** om det inte finns någon.",
+    "nyckel": "Är nyckeln hämtad och i nyckelskåpet?",
+    "ytterdörr": "Behövs tagg eller nyckel till ytterdörren, och är den hämtad?",
+    "kontakt": (
+        "Vem ska teamet kontakta för att boka installationen? Skriv **brukaren**, **verksamheten**, "
+        "eller en närstående med namn och telefon, t.ex. dottern Lena Berg 070-174 06 42."
+    ),
+}
+TEAM_CARD_STATE_TITLE = "{reference}: {state}"
+LABEL_PAUSED = "Vilande"
+VALUE_PAUSED = "till {until}: {reason}"
+LABEL_QUESTION = "Fråga till verksamheten"
+TEAM_WAITING = "väntar på svar på fråga {number} sedan {since}"
+TEAM_EVENT_TAKEN = "**{reference}**: {actor} handlägger ärendet."
+TEAM_EVENT_BOOKED = "**{reference}**: installationen är bokad {when} ({actor})."
+TEAM_EVENT_TICKED = "**{reference}**: {item} är avbockat ({actor})."
+TEAM_EVENT_CLOSED = "**{reference}** är avslutat ({actor}). Återkoppling: {text}"
+TEAM_EVENT_CANCELLED = "**{reference}** är makulerat av {actor}. Orsak: {text}"
+TEAM_EVENT_CHANGED = "**{reference}**: {actor} ({unit}) ändrade {field}: {value}"
+TEAM_EVENT_PAUSED = (
+    "**{reference}** vilar till {until}: {reason} ({actor}, {unit}). Teamet påminns den dagen."
+)
+TEAM_EVENT_MESSAGE = "**{reference}**: meddelande från {actor} ({unit}): {text}"
+TEAM_EVENT_QUESTION = "**{reference}**: fråga {number} till {unit} från {actor}: {text}"
+TEAM_EVENT_ANSWER = "**{reference}**: svar från {actor} ({unit}) på fråga {number}: {text}"
+TEAM_EVENT_DESK_COMMENT = "**{reference}**: kommentar i Lindesk: {text}"
+
+# --- Lindesk updates ---
+
+TICKET_UPDATE_REFERENCE = "Gäller beställning {reference}."
+NOTIFY_TEAM_UPDATE_FAILED = (
+    "Lindesk tog inte emot en uppdatering av **{reference}** ({unit}). "
+    "Skriv **historik {reference}** för vad som hänt och för in det i ärendet i Lindesk."
+)
+DESK_PORTKOD_CHANGED = "{reference}: {actor} ändrade portkoden till {portkod}."
+NOTIFY_ORDERER_QUESTION = (
+    "Välfärdsteknikteamet har en fråga om **{reference}** ({brukare}): {text}\n\n"
+    "Svara här, eller skriv **svar {reference}** och ditt svar."
+)
+NOTIFY_ORDERER_DESK_COMMENT = "Teamet har skrivit om **{reference}** ({brukare}) i Lindesk: {text}"
+NOTIFY_ORDERER_CANCELLED_BY = "**{reference}** ({brukare}) är avbeställt av {name}. Orsak: {reason}"
+REMIND_TEAM_PAUSE_END = (
+    "**{reference}** ({brukare}, {unit}) vilar inte längre från i dag. Dags att boka installationen?"
+)
+REMIND_ORDERER_PAUSE_END = (
+    "Påminnelse: **{reference}** ({brukare}) vilar inte längre från i dag, och teamet har fått veta det. "
+    "Behöver det vänta mer, skriv **vänta {reference} till** och ett datum."
+)
+REMIND_TEAM_QUESTION_WAITS = "**{reference}** ({unit}): fråga {number} har väntat på svar en arbetsdag. Verksamheten har fått en påminnelse."
+REMIND_ORDERER_QUESTION = (
+    "Påminnelse: teamet väntar på svar om **{reference}** ({brukare}): {text}\n\n"
+    "Svara här, eller skriv **svar {reference}** och ditt svar."
+)
+
+# --- After filing: commands and dates (bot/language/followup*.py) ---
+
+PAUSE_DATE_HINT = (
+    "Jag förstod inte till vilket datum beställningen ska vänta. Skriv t.ex. **till 15 januari**, "
+    "**till 2027-01-15** eller **om två veckor**, gärna med orsaken, t.ex. korttidsboende."
+)
+PAUSE_DATE_NOT_AHEAD = (
+    "{date} är inte framåt i tiden. Skriv den dag då beställningen ska tas upp igen, "
+    "t.ex. **till 15 januari** eller **om två veckor**."
+)
+PAUSE_DATE_TOO_FAR = (
+    "En beställning kan vänta högst ett år. Skriv ett datum inom ett år, t.ex. **till 15 januari**, "
+    "eller avbeställ och beställ på nytt när larmet behövs."
+)
+PAUSE_NO_SUCH_DATE = (
+    "Det datumet finns inte i almanackan. Skriv t.ex. **till 15 januari** eller **till 2027-01-15**."
+)
+HISTORY_TITLE = "Historik för **{reference}** ({state}):"
+HISTORY_LINE = "- {when}: {what}"
+HISTORY_SOMEONE = "teamet"
+HISTORY_LINES = {
+    "filed": "beställd av {actor}",
+    "received": "mottagen av {actor}",
+    "booked": "installationen bokad till {text} ({actor})",
+    "checklist": "{item} avbockat ({actor})",
+    "closed": "avslutad av {actor}",
+    "cancelled": "makulerad av {actor}: {text}",
+    "changed": "{text} ändrad av {actor}",
+    "paused": "vilande till {text} ({actor}): {reason}",
+    "message": "meddelande från {actor}: {text}",
+    "question": "fråga från {actor}: {text}",
+    "answer": "svar från {actor}: {text}",
+    "answer-withdrawn": "svaret togs tillbaka av {actor}",
+    "desk-comment": "kommentar i Lindesk: {text}",
+    "ticket:sent": "skickad till Lindesk",
+    "ticket:delayed": "Lindesk svarade inte, skickas igen",
+    "ticket:failed": "Lindesk tog inte emot ärendet",
+    "ticket:requeued": "skickas om till Lindesk ({actor})",
+}
+FOLLOWUP_NEED_REFERENCE = "Vilket ärende gäller det? Skriv referensen efter **{verb}**, t.ex. **{verb} VT-2026-0042**. Skriv **mina ärenden** för att se dina."
+FOLLOWUP_DROPPED = "Okej, inget är ändrat i {reference}."
+CHANGE_WHICH_FIELD = "Vad vill du ändra i {reference}?"
+CHANGE_FIELD_UNKNOWN = "Jag förstod inte vad som ska ändras."
+CHANGE_DONE = "Ändrat i **{reference}**: {field} är nu {value}. Teamet har fått veta det."
+CANCEL_ASK_REASON = "Varför ska {reference} avbeställas? Skriv orsaken, t.ex. brukaren har tackat nej."
+CANCEL_DONE = "**{reference}** är avbeställt. Teamet har fått orsaken."
+PAUSE_ASK_DATE = "Till vilket datum ska {reference} vänta? T.ex. **15 januari** eller **om två veckor**."
+PAUSE_ASK_REASON = "Varför ska {reference} vänta? T.ex. korttidsboende eller sjukhus."
+PAUSE_DONE = "**{reference}** vilar till {until}. Teamet vet om det, och ni båda får en påminnelse den dagen."
+MESSAGE_ASK_TEXT = "Vad vill du skriva till teamet om {reference}?"
+MESSAGE_SENT = "Skickat till teamet om **{reference}**."
+ANSWER_ASK_TEXT = "Vad är ditt svar till teamet om {reference}?"
+ANSWER_SENT = "Skickat till teamet om **{reference}**. Vill du ta tillbaka svaret, tryck **Ångra** inom {seconds} sekunder."
+BUTTON_UNDO = "ångra"
+UNDO_DONE = (
+    "Svaret om **{reference}** är taget tillbaka. Teamet har inte fått det, och frågan väntar på svar igen."
+)
+ASK_ASK_TEXT = "Vad vill du fråga verksamheten om {reference}?"
+ASK_SENT = "Frågan om **{reference}** är skickad till {unit}. Svaret kommer hit."
+STATUS_PAUSED = "vilar till {until}"
+STATUS_QUESTION = "{text} (svara med **svar {reference}** och ditt svar)"

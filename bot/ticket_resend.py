@@ -48,7 +48,9 @@ class TicketResend:
         if not errors:
             raise NotAllowed(_nothing_to_resend(order))
         history = await uow.events.for_order(reference)
-        changed = order.model_copy(update={"ticket": _on_its_way(history), "version": order.version + 1})
+        sent = order.ticket is not None and order.ticket.state is TicketState.SENT
+        ticket = order.ticket if sent else _on_its_way(history)  # sent: only its updates were refused
+        changed = order.model_copy(update={"ticket": ticket, "version": order.version + 1})
         await uow.orders.update(changed, read_version=order.version)
         event = OrderEvent(
             reference=reference,

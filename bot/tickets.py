@@ -1,4 +1,4 @@
-"""The order as a ticket for the service desk (Lindesk): text, JSON, subject, Message-ID; and queuing it."""
+"""The order as a ticket for the service desk (Lindesk): text, JSON, subject, Message-ID, updates; queuing."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from bot.outbox import Message, OutboxChannel
 from bot.store.unit_of_work import UnitOfWork
 
 DESK_DESTINATION = "lindesk"
+# An update's e-mail subject: a reply to the ticket, with the desk's ticket number once the desk gave one.
+UPDATE_SUBJECT = "Re: {subject}"
+UPDATE_SUBJECT_WITH_DESK_ID = "Re: {subject} [Lindesk #{desk_id}]"
 # The routine's list, group by group; each label is one line of the ticket.
 BODY_GROUPS = (
     (
@@ -44,6 +47,22 @@ class Ticket:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class TicketUpdate:
+    """One event of an order (a change, a question, ...) as a comment on its ticket in the desk."""
+
+    reference: str
+    event_id: int
+    desk_id: str | None  # the desk's ticket id, when the desk gave one
+    subject: str
+    text: str
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same on every try of this update, so the desk adds it once."""
+        return f"{self.reference}:update:{self.event_id}"
+
+
 class TicketDesk(Protocol):
     """A service desk that files tickets; raises RetryLater or Undeliverable (bot.outbox_worker)."""
 
@@ -51,16 +70,36 @@ class TicketDesk(Protocol):
         """File `ticket` (again, if asked twice: the desk must recognise its reference); the desk's id."""
         ...
 
+    async def add_update(self, update: TicketUpdate) -> None:
+        """Add `update` to its ticket (again, if asked twice: the desk must recognise its key)."""
+        ...
+
 
 def ticket_for(order: Order) -> Ticket:
-    subject = texts.TICKET_SUBJECT.format(reference=order.reference, unit=order.orderer.unit)
-    return Ticket(order.reference, subject, ticket_body(order), ticket_data(order))
+    return Ticket(order.reference, _subject(order), ticket_body(order), ticket_data(order))
+
+
+def update_for(order: Order, event_id: int, text: str) -> TicketUpdate:
+    """The update of `order`'s ticket for event `event_id`, with the desk's ticket id if known."""
+    desk_id = order.ticket.desk_id if order.ticket else None
+    template = UPDATE_SUBJECT if desk_id is None else UPDATE_SUBJECT_WITH_DESK_ID
+    subject = template.format(subject=_subject(order), desk_id=desk_id)
+    return TicketUpdate(order.reference, event_id, desk_id, subject, text)
 
 
 def message_id(reference: str, sender: str) -> str:
     """The e-mail Message-ID of an order's ticket: the same on every try, so the desk files it once."""
-    domain = sender.rpartition("@")[2] or "trygghetslarm.invalid"
-    return f"<{reference}.trygghetslarm@{domain}>"
+    return f"<{reference}.trygghetslarm@{_domain(sender)}>"
+
+
+def update_message_id(update: TicketUpdate, sender: str) -> str:
+    """The e-mail Message-ID of an update: the same on every try, so the desk adds it once."""
+    return f"<{update.reference}.update-{update.event_id}.trygghetslarm@{_domain(sender)}>"
+
+
+def update_body(update: TicketUpdate) -> str:
+    """The update's text, then the order it is about."""
+    return f"{update.text.rstrip()}\n\n{texts.TICKET_UPDATE_REFERENCE.format(reference=update.reference)}\n"
 
 
 def ticket_body(order: Order) -> str:
@@ -127,6 +166,14 @@ async def queue_ticket(uow: UnitOfWork, order: Order, now: datetime) -> Order:
     key, reference = f"ticket:{order.reference}", order.reference
     await uow.outbox.add(key, OutboxChannel.LINDESK, DESK_DESTINATION, Message(), now, reference)
     return order.model_copy(update={"ticket": DeskTicket()})
+
+
+def _subject(order: Order) -> str:
+    return texts.TICKET_SUBJECT.format(reference=order.reference, unit=order.orderer.unit)
+
+
+def _domain(sender: str) -> str:
+    return sender.rpartition("@")[2] or "trygghetslarm.invalid"
 
 
 def _confirmation_fields(order: Order) -> list[tuple[str, Confirmation]]:

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from bot import texts
-from bot.notifications import LOCAL_TIME
+from bot.local_time import LOCAL_TIME
 
 _DATE = (
     r"(?:(?P<iso_year>\d{4})-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2})"

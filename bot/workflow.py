@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,22 +42,20 @@ class Change:
 def take(order: Order, member: TeamMember, now: datetime) -> Change:
     if order.state is not OrderState.FILED:
         raise NotAllowed(_taken_or_state(order))
-    return _change(order, member, now, "received", OrderState.RECEIVED, assignee=member)
+    return change(order, member, now, "received", OrderState.RECEIVED, assignee=member)
 
 
 def book(order: Order, member: TeamMember, booking: Booking, now: datetime) -> Change:
-    _require(order, BOOKABLE)
+    require(order, BOOKABLE)
     assignee = order.handling.assignee or member
     detail = booking.at.isoformat()
-    return _change(
-        order, member, now, "booked", OrderState.BOOKED, detail, assignee=assignee, booking=booking
-    )
+    return change(order, member, now, "booked", OrderState.BOOKED, detail, assignee=assignee, booking=booking)
 
 
 def tick(
     order: Order, member: TeamMember, item: ChecklistItem, devices: Devices | None, now: datetime
 ) -> Change:
-    _require(order, TICKABLE)
+    require(order, TICKABLE)
     if item is ChecklistItem.INSTALLED and order.state is OrderState.RECEIVED:
         raise NotAllowed(texts.REFUSE_INSTALL_BEFORE_BOOKING.format(reference=order.reference))
     state = OrderState.INSTALLED if item is ChecklistItem.INSTALLED else order.state
@@ -64,36 +63,36 @@ def tick(
     changes: dict[str, object] = {"checklist": checklist}
     if devices is not None:
         changes["devices"] = _merged(order.handling.devices, devices)
-    return _change(order, member, now, f"checklist:{item.value}", state, **changes)
+    return change(order, member, now, f"checklist:{item.value}", state, **changes)
 
 
 def close(order: Order, member: TeamMember, feedback: str, now: datetime) -> Change:
-    _require(order, frozenset({OrderState.INSTALLED, OrderState.BOOKED, OrderState.RECEIVED}))
+    require(order, frozenset({OrderState.INSTALLED, OrderState.BOOKED, OrderState.RECEIVED}))
     remaining = order.handling.remaining()
     if remaining:
         items = ", ".join(item.value for item in remaining)
         raise NotAllowed(texts.REFUSE_CLOSE_REMAINING.format(reference=order.reference, items=items))
     if not feedback.strip():
         raise NotAllowed(texts.REFUSE_CLOSE_WITHOUT_FEEDBACK)
-    return _change(order, member, now, "closed", OrderState.CLOSED, feedback, feedback=feedback)
+    return change(order, member, now, "closed", OrderState.CLOSED, feedback, feedback=feedback)
 
 
 def close_from_desk(order: Order, member: TeamMember, feedback: str, now: datetime) -> Change:
     """Close an order the service desk finished: its checklist was done there, and is recorded as done."""
-    _require(order, OPEN_STATES)
+    require(order, OPEN_STATES)
     if not feedback.strip():
         raise NotAllowed(texts.REFUSE_CLOSE_WITHOUT_FEEDBACK)
     checklist = frozenset(ChecklistItem)
-    return _change(
+    return change(
         order, member, now, "closed", OrderState.CLOSED, feedback, feedback=feedback, checklist=checklist
     )
 
 
 def cancel(order: Order, member: TeamMember, reason: str, now: datetime) -> Change:
-    _require(order, CANCELLABLE)
+    require(order, CANCELLABLE)
     if not reason.strip():
         raise NotAllowed(texts.REFUSE_CANCEL_WITHOUT_REASON)
-    return _change(order, member, now, "cancelled", OrderState.CANCELLED, reason, cancel_reason=reason)
+    return change(order, member, now, "cancelled", OrderState.CANCELLED, reason, cancel_reason=reason)
 
 
 def _merged(known: Devices | None, given: Devices) -> Devices:
@@ -106,7 +105,7 @@ def _merged(known: Devices | None, given: Devices) -> Devices:
     )
 
 
-def _require(order: Order, states: frozenset[OrderState]) -> None:
+def require(order: Order, states: frozenset[OrderState]) -> None:
     if order.state not in states:
         raise NotAllowed(
             texts.REFUSE_STATE.format(reference=order.reference, state=texts.STATE_NAMES[order.state])
@@ -120,20 +119,27 @@ def _taken_or_state(order: Order) -> str:
     return texts.REFUSE_STATE.format(reference=order.reference, state=texts.STATE_NAMES[order.state])
 
 
-def _change(
+def change(
     order: Order,
     member: TeamMember,
     now: datetime,
     kind: str,
     state: OrderState,
     detail: str = "",
+    order_fields: Mapping[str, object] | None = None,
     **handling: object,
 ) -> Change:
+    """The order moved to `state` by `member`, with `handling` and `order_fields` updated, and its event."""
     new_handling = order.handling.model_copy(update=handling)
-    new_order = order.model_copy(
-        update={"state": state, "handling": new_handling, "updated_at": now, "version": order.version + 1}
-    )
+    updates = {"state": state, "handling": new_handling, "updated_at": now, "version": order.version + 1}
+    new_order = order.model_copy(update={**(order_fields or {}), **updates})
     event = OrderEvent(
-        reference=order.reference, at=now, actor_id=member.user_id, kind=kind, state=state, detail=detail
+        reference=order.reference,
+        at=now,
+        actor_id=member.user_id,
+        actor_name=member.name,
+        kind=kind,
+        state=state,
+        detail=detail,
     )
     return Change(order=new_order, event=event)

@@ -14,6 +14,7 @@ from bot.language.words import fold, match_choice, yes_or_no
 T = TypeVar("T")
 Parser = Callable[[str, Sequence[str]], Any]
 MAX_TEXT = 200
+MAX_MESSAGE = 1000
 PORTKOD_PATTERN = re.compile(r"^[0-9A-Za-z#*+\- ]{1,20}$")
 NO_PORTKOD_WORDS = frozenset({"ingen", "inget", "ingen portkod", "nej", "saknas", "finns inte", "-"})
 
@@ -42,15 +43,20 @@ def yes_no(text: str, _choices: Sequence[str] = ()) -> bool:
     return answer
 
 
-def free_text(text: str, _choices: Sequence[str] = ()) -> str:
+def free_text(text: str, _choices: Sequence[str] = (), limit: int = MAX_TEXT) -> str:
     """Text with control characters dropped and spaces tidied; unencodable text is refused."""
     if any(unicodedata.category(char) == "Cs" for char in text):
-        raise Rejected(texts.ERR_TEXT.format(limit=MAX_TEXT))
+        raise Rejected(texts.ERR_TEXT.format(limit=limit))
     printable = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
     cleaned = " ".join(printable.split())
-    if not cleaned or len(cleaned) > MAX_TEXT or not any(char.isalpha() for char in cleaned):
-        raise Rejected(texts.ERR_TEXT.format(limit=MAX_TEXT))
+    if not cleaned or len(cleaned) > limit or not any(char.isalpha() for char in cleaned):
+        raise Rejected(texts.ERR_TEXT.format(limit=limit))
     return cleaned
+
+
+def message_text(text: str, _choices: Sequence[str] = ()) -> str:
+    """A message passed on to people (a question, an answer, a reason): up to MAX_MESSAGE characters."""
+    return free_text(text, limit=MAX_MESSAGE)
 
 
 def full_name(text: str, choices: Sequence[str] = ()) -> str:

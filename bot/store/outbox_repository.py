@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Exists, select, update
+from sqlalchemy import ColumnElement, Exists, or_, select, update
 
 from bot.outbox import Message, OutboxChannel, OutboxItem, OutboxState
 from bot.store import tables
@@ -49,14 +49,15 @@ class OutboxRepository(_Repository):
 
         A row waits while an earlier row about the same order to the same place is not due yet, so
         an order's messages arrive in the order they were queued (a conversation's replies too: they
-        name no order).
+        name no order). Reminders are due when they are due: they wait for nothing, and nothing waits
+        for them.
         """
         query = (
             select(outbox)
             .where(outbox.c.state == OutboxState.PENDING.value)
             .where(outbox.c.channel.in_([channel.value for channel in channels]))
             .where(outbox.c.next_attempt_at <= now)
-            .where(~_earlier_waiting(now))
+            .where(or_(outbox.c.channel == OutboxChannel.REMINDER.value, ~_earlier_waiting(now)))
             .order_by(outbox.c.id)
             .limit(limit)
         )
@@ -120,6 +121,17 @@ class OutboxRepository(_Repository):
         )
         return list((await self.conn.scalars(statement)).all())
 
+    async def withdraw(self, reference: str, key_prefix: str) -> int:
+        """Withdraw `reference`'s messages not yet sent whose dedupe key starts with `key_prefix`."""
+        statement = (
+            update(outbox)
+            .where(outbox.c.reference == reference)
+            .where(outbox.c.state == OutboxState.PENDING.value)
+            .where(_starts_with(outbox.c.dedupe_key, key_prefix))
+            .values(state=OutboxState.WITHDRAWN.value)
+        )
+        return (await self.conn.execute(statement)).rowcount
+
     async def _set(self, item_id: int, **values: object) -> None:
         await self.conn.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
 
@@ -134,6 +146,11 @@ class OutboxRepository(_Repository):
             attempts=row["attempts"] + 1,
             created_at=row["created_at"],
         )
+
+
+def _starts_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """A prefix match with no LIKE wildcards in play: keys hold '_' and may hold '%'."""
+    return column.startswith(prefix, autoescape=True)
 
 
 def _earlier_waiting(now: datetime) -> Exists:

@@ -138,6 +138,18 @@ class EventRepository(_Repository):
         statement = insert(tables.order_events).values(**values).returning(tables.order_events.c.id)
         return int((await self.conn.execute(statement)).scalar_one())
 
+    async def latest(self, reference: str, kind: str, actor_id: str) -> tuple[int, OrderEvent] | None:
+        """The id and the event of `actor_id`'s latest event of `kind` on the order, if any."""
+        events = tables.order_events
+        query = (
+            select(events.c.id, events.c.payload)
+            .where(events.c.reference == reference, events.c.kind == kind, events.c.actor_id == actor_id)
+            .order_by(events.c.id.desc())
+            .limit(1)
+        )
+        row = (await self.conn.execute(query)).first()
+        return None if row is None else (int(row.id), self.codec.load(OrderEvent, row.payload))
+
     async def for_order(self, reference: str) -> list[OrderEvent]:
         events = tables.order_events
         rows = await self.conn.scalars(
@@ -164,6 +176,26 @@ class ConversationRepository(_Repository):
             update(tables.conversations)
             .where(tables.conversations.c.conversation_key == key)
             .values(is_team_channel=True)
+        )
+
+    async def unset_team_channels(self, prefix: str) -> None:
+        """The conversations whose keys begin with `prefix` no longer get the team's notifications."""
+        conversations = tables.conversations
+        await self.conn.execute(
+            update(conversations)
+            .where(conversations.c.conversation_key.startswith(prefix, autoescape=True))
+            .where(conversations.c.is_team_channel.is_(True))
+            .values(is_team_channel=False)
+        )
+
+    async def refresh_team_channel(self, key: str, reference: dict[str, Any], at: datetime) -> None:
+        """A turn came from the channel `key`: if a team channel, its reference is renewed (reachable)."""
+        conversations = tables.conversations
+        await self.conn.execute(
+            update(conversations)
+            .where(conversations.c.conversation_key == key)
+            .where(conversations.c.is_team_channel.is_(True))
+            .values(reference=reference, updated_at=at, unreachable=False)
         )
 
     async def team_channels(self) -> list[str]:
@@ -200,6 +232,18 @@ class ConversationRepository(_Repository):
             .where(conversations.c.unreachable.is_(True))
             .values(unreachable=False)
         )
+
+    async def remembered(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        """The user a conversation was remembered for, and its reference."""
+        conversations = tables.conversations
+        row = (
+            await self.conn.execute(
+                select(conversations.c.user_id, conversations.c.reference).where(
+                    conversations.c.conversation_key == key
+                )
+            )
+        ).first()
+        return None if row is None else (row.user_id or "", dict(row.reference))
 
     async def reference(self, key: str) -> dict[str, Any] | None:
         row = await self.conn.scalar(

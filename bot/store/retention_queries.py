@@ -53,7 +53,7 @@ class RetentionQueries(_Repository):
     async def delete_finished_messages(self, cutoff: datetime) -> int:
         """Outbox messages sent or given up before `cutoff` (a ticket carries the portkod)."""
         outbox = tables.outbox
-        finished = (OutboxState.SENT.value, OutboxState.DEAD.value)
+        finished = (OutboxState.SENT.value, OutboxState.DEAD.value, OutboxState.WITHDRAWN.value)
         return await self._deleted(
             delete(outbox).where(outbox.c.state.in_(finished), outbox.c.created_at < _utc(cutoff))
         )

@@ -142,3 +142,24 @@ audit_log = Table(
     Column("conversation", String(512), nullable=False),
     Column("detail", String(200), nullable=False, server_default=""),  # the change, erasure or period
 )
+
+# --- After filing: each order's Teams thread, and the team's questions waiting for an answer --------
+
+order_threads = Table(
+    "order_threads",
+    metadata,
+    Column("reference", String(32), primary_key=True),
+    Column("conversation_key", String(512), primary_key=True),  # a team conversation, without thread
+    Column("root_activity_id", String(256), nullable=False, index=True),  # the order's first post there
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+open_questions = Table(
+    "open_questions",
+    metadata,
+    Column("reference", String(32), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("conversation_key", String(512), nullable=False, index=True),  # the orderer's conversation
+    Column("unit", String(200), nullable=False, index=True),  # the ordering unit: its staff may answer
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+)

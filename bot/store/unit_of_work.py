@@ -11,6 +11,7 @@ from bot.store.audit_repository import AuditRepository
 from bot.store.codec import PayloadCodec
 from bot.store.db import is_sqlite, writing
 from bot.store.outbox_repository import OutboxRepository
+from bot.store.question_repository import QuestionRepository
 from bot.store.repositories import (
     ConversationRepository,
     DraftRepository,
@@ -20,6 +21,7 @@ from bot.store.repositories import (
 )
 from bot.store.retention_queries import RetentionQueries
 from bot.store.status_queries import StatusQueries
+from bot.store.thread_repository import ThreadRepository
 
 
 class UnitOfWork:
@@ -36,6 +38,8 @@ class UnitOfWork:
         self.status = StatusQueries(conn, codec)
         self.audit = AuditRepository(conn, codec)
         self.retention = RetentionQueries(conn, codec)
+        self.threads = ThreadRepository(conn, codec)
+        self.questions = QuestionRepository(conn, codec)
 
 
 class Database:

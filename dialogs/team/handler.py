@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from botbuilder.core import MessageFactory, TurnContext
 
 from bot import texts
 from bot.access import AccessPolicy
-from bot.audit import AuditAction, AuditLog
+from bot.audit import AuditAction
+from bot.audit_log import AuditLog
 from bot.cards import facts_card, facts_text
 from bot.conversations import ConversationDirectory
 from bot.domain import OPEN_STATES, Booking, ChecklistItem, TeamMember
 from bot.handling import HandlingService
 from bot.inventory import listed_orders
+from bot.local_time import local
 from bot.orders import Clock, OrderService
+from bot.threads import ThreadDirectory
 from bot.ticket_resend import TicketResend
 from bot.when import BadTime, parse_when
 from bot.workflow import NotAllowed
@@ -29,6 +33,7 @@ from dialogs.team.commands import (
     devices,
     parse_team_command,
 )
+from dialogs.team.threads import thread_reference
 from dialogs.users import user_id
 
 Action = Callable[[TurnContext, TeamCommand, TeamMember], Awaitable[None]]
@@ -56,6 +61,7 @@ class TeamHandler:
         audit: AuditLog,
         downloads: DownloadLinks,
         clock: Clock,
+        threads: ThreadDirectory,
     ) -> None:
         self.orders = orders
         self.handling = handling
@@ -65,6 +71,7 @@ class TeamHandler:
         self.audit = audit
         self.downloads = downloads
         self.clock = clock
+        self.threads = threads
         self.actions: dict[Verb, Action] = {
             Verb.HELP: self._help,
             Verb.REGISTER: self._register,
@@ -83,6 +90,8 @@ class TeamHandler:
         command = parse_team_command(text)
         if command is None:
             return False
+        if _incomplete(command):  # in an order's Teams thread, the thread is the reference
+            command = replace(command, reference=await thread_reference(context, self.threads))
         member = _member(context)
         team = self.policy.is_team(member.user_id)
         if _not_ours(command, team, in_dialog):
@@ -109,7 +118,8 @@ class TeamHandler:
         await context.send_activity(texts.TEAM_CHANNEL_REGISTERED)
 
     async def _list(self, context: TurnContext, _command: TeamCommand, _member: TeamMember) -> None:
-        await context.send_activity(views.open_orders(await self.orders.in_states(OPEN_STATES)))
+        today = local(self.clock()).date()
+        await context.send_activity(views.open_orders(await self.orders.in_states(OPEN_STATES), today))
 
     async def _inventory(self, context: TurnContext, _command: TeamCommand, member: TeamMember) -> None:
         listed = await listed_orders(self.orders)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from bot import texts
 from bot.cards import Facts, order_facts
 from bot.domain import Booking, ChecklistItem, Devices, Handling, Order
+from bot.followup.team_posts import waiting_text
 from bot.inventory import devices_text
 from bot.notifications import local
 from bot.tickets import ticket_facts
@@ -14,7 +16,7 @@ from bot.tickets import ticket_facts
 INVENTORY_LINES = 30  # more would make a long chat message; the CSV file has them all
 
 
-def open_orders(orders: Sequence[Order]) -> str:
+def open_orders(orders: Sequence[Order], today: date) -> str:
     if not orders:
         return texts.NO_OPEN_ORDERS
     lines = [
@@ -23,12 +25,22 @@ def open_orders(orders: Sequence[Order]) -> str:
             brukare=order.details.brukare.name,
             unit=order.orderer.unit,
             filed=texts.date_text(local(order.filed_at).date()),
-            state=texts.STATE_NAMES[order.state],
+            state=_standing(order, today),
             assignee=order.handling.assignee.name if order.handling.assignee else texts.NO_ASSIGNEE,
         )
         for order in orders
     ]
     return "\n".join([texts.OPEN_ORDERS_TITLE, *lines])
+
+
+def _standing(order: Order, today: date) -> str:
+    """The state, and what the order waits for: the end of a pause, the unit's answer."""
+    parts = [texts.STATE_NAMES[order.state]]
+    pause = order.paused_on(today)
+    if pause is not None:
+        parts.append(texts.STATUS_PAUSED.format(until=texts.date_text(pause.until)))
+    parts += [waiting_text(order)] if waiting_text(order) else []
+    return ", ".join(parts)
 
 
 def details_title(order: Order) -> str:

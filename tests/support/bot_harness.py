@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
@@ -16,6 +17,7 @@ from bot.access import AccessPolicy
 from bot.categories import load_categories
 from bot.conversations import ConversationDirectory
 from bot.crypto import Vault
+from bot.followup.service import FollowUpService
 from bot.orders import OrderService
 from bot.status import StatusService
 from bot.store.codec import PayloadCodec
@@ -24,6 +26,9 @@ from bot.store.migrate import migrate
 from bot.store.state_storage import OncePerTurnConversationState, SqlStorage
 from bot.store.unit_of_work import Database
 from dialogs.alarm_bot import AlarmBot
+from dialogs.followup.handler import FollowUpHandler
+from dialogs.followup.pending import PendingQuestions
+from dialogs.followup.plain_answers import PlainAnswers
 from dialogs.order_dialog import OrderDialog
 from dialogs.recent_references import RecentReferences
 from dialogs.status import StatusHandler
@@ -65,18 +70,26 @@ async def running_bot(
         database = Database(engine, PayloadCodec(vault))
         orders = OrderService(database, fixed_clock)
         conversation_state = OncePerTurnConversationState(SqlStorage(engine, vault))
-        status = StatusService(database, AccessPolicy(team_member_ids), fixed_clock)
+        policy = AccessPolicy(team_member_ids)
+        status = StatusService(database, policy, fixed_clock)
+        followup = FollowUpService(database, policy, fixed_clock)
+        commands = FollowUpHandler(followup, PendingQuestions(conversation_state), _no_thread)
         bot = AlarmBot(
             conversation_state,
             orders,
             ConversationDirectory(database, fixed_clock),
             OrderDialog(orders, conversation_state, load_categories(), fixed_clock),
-            handlers=[StatusHandler(status, conversation_state)],
+            handlers=[commands, StatusHandler(status, conversation_state), PlainAnswers(followup, commands)],
             stored_references=stored_references,
         )
         yield RunningBot(bot, orders, database)
     finally:
         await engine.dispose()
+
+
+async def _no_thread(_context: TurnContext) -> str:
+    """No channel of these tests has threads."""
+    return ""
 
 
 class Chat:

@@ -8,6 +8,7 @@ import email
 import ipaddress
 import socket
 import ssl
+from collections.abc import Iterable
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -34,7 +35,9 @@ def free_port() -> int:
 
 
 class SmtpDeskServer:
-    """Records every message; like a real desk, it makes one ticket per Message-ID.
+    """Records every message; like a real desk, it makes one ticket per Message-ID, and threads replies.
+
+    A message with In-Reply-To is a comment on the ticket it names, again one per Message-ID.
 
     `refuse_with` answers RCPT with that SMTP reply (e.g. "451 4.3.0 try later", "550 5.1.1 no such box").
     With `tls` the server offers STARTTLS and requires it, and a login from `users`, before mail.
@@ -84,11 +87,13 @@ class SmtpDeskServer:
 
     @property
     def tickets(self) -> dict[str, EmailMessage]:
-        """The desk's tickets: the first message of each Message-ID."""
-        tickets: dict[str, EmailMessage] = {}
-        for message in self.received:
-            tickets.setdefault(str(message["Message-ID"]), message)
-        return tickets
+        """The desk's tickets: the first message of each Message-ID that replies to nothing."""
+        return _first_by_message_id(mail for mail in self.received if mail["In-Reply-To"] is None)
+
+    @property
+    def comments(self) -> dict[str, EmailMessage]:
+        """Comments on tickets: the first message of each Message-ID that replies to one."""
+        return _first_by_message_id(mail for mail in self.received if mail["In-Reply-To"] is not None)
 
     def _protocol(self) -> SMTP:
         return SMTP(
@@ -119,6 +124,13 @@ class SmtpDeskServer:
         content = envelope.original_content or b""
         self.received.append(email.message_from_bytes(content, policy=default))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
+
+
+def _first_by_message_id(messages: Iterable[EmailMessage]) -> dict[str, EmailMessage]:
+    first: dict[str, EmailMessage] = {}
+    for message in messages:
+        first.setdefault(str(message["Message-ID"]), message)
+    return first
 
 
 def self_signed_tls(folder: Path) -> tuple[ssl.SSLContext, Path]:

@@ -112,10 +112,18 @@ class RefusingConnector(LoopbackConnector):
         self.refused: Counter[str] = Counter()
 
     async def _receive(self, request: web.Request) -> web.Response:
+        refusal = self._refusal(request)  # (not `or`: an aiohttp response is a mapping, empty is falsy)
+        return refusal if refusal is not None else await super()._receive(request)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        refusal = self._refusal(request)
+        return refusal if refusal is not None else await super()._update(request)
+
+    def _refusal(self, request: web.Request) -> web.Response | None:
         conversation = request.match_info["conversation"]
         status = self.refuse.get(conversation)
         if status is None:
-            return await super()._receive(request)
+            return None
         self.refused[conversation] += 1
         return web.json_response({"error": {"code": "refused", "message": "refused"}}, status=status)
 

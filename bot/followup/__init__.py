@@ -1,0 +1,1 @@
+"""An order after filing: changes, cancellation, pauses, messages and questions both ways, its history."""

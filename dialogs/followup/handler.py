@@ -1,0 +1,232 @@
+"""A MessageHandler for commands on filed orders: 'ändra VT-…', 'avbeställ', 'vänta', 'meddela', 'svar', …"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+from botbuilder.core import TurnContext
+
+from bot import texts
+from bot.domain import TeamMember
+from bot.followup.fields import ChangeField, DetailsChange, choices, read_change, read_value, shown
+from bot.followup.history import history_text
+from bot.followup.service import FollowUpService
+from bot.language import answers
+from bot.language.answers import Rejected
+from bot.language.followup_commands import FollowUpCommand, FollowUpVerb, parse_followup
+from bot.language.pause_dates import read_pause
+from bot.language.words import fold
+from bot.workflow import NotAllowed
+from dialogs import messages
+from dialogs.followup.pending import Pending, PendingQuestions, Step
+from dialogs.users import user_id
+
+Action = Callable[[TurnContext, TeamMember, FollowUpCommand], Awaitable[None]]
+References = Callable[[TurnContext], Awaitable[str]]  # the order a conversation is about: its thread's
+DROP_WORDS = frozenset({"avbryt", "glom det", "strunta i det", "nej tack", "ingenting"})
+NEEDS_TEXT = {
+    FollowUpVerb.CANCEL: texts.CANCEL_ASK_REASON,
+    FollowUpVerb.MESSAGE: texts.MESSAGE_ASK_TEXT,
+    FollowUpVerb.ANSWER: texts.ANSWER_ASK_TEXT,
+    FollowUpVerb.ASK: texts.ASK_ASK_TEXT,
+}
+
+
+class FollowUpHandler:
+    """Acts on filed orders for their unit and the team; asks for what is missing, one step per turn."""
+
+    def __init__(
+        self, service: FollowUpService, pending: PendingQuestions, thread_reference: References
+    ) -> None:
+        self.service = service
+        self.pending = pending
+        self.thread_reference = thread_reference
+        self.actions: dict[FollowUpVerb, Action] = {
+            FollowUpVerb.CHANGE: self._change,
+            FollowUpVerb.CANCEL: self._cancel,
+            FollowUpVerb.PAUSE: self._pause,
+            FollowUpVerb.MESSAGE: self._message,
+            FollowUpVerb.HISTORY: self._history,
+            FollowUpVerb.ANSWER: self._answer,
+            FollowUpVerb.UNDO: self._undo,
+            FollowUpVerb.ASK: self._team_question,
+        }
+
+    async def try_handle(self, context: TurnContext, text: str, in_dialog: bool) -> bool:
+        command = parse_followup(text)
+        if in_dialog and (command is None or not command.reference):
+            return False  # mid-order, words answer the order's questions: only 'svar VT-… …' and such act
+        pending = None if command or in_dialog else await self.pending.get(context, user_id(context))
+        if command is None and pending is None:
+            return False
+        await self.pending.forget(context)
+        actor = await self.service.actor(user_id(context), _channel_name(context))
+        if command is not None:
+            await self._run(context, actor, command)
+        elif pending is not None:
+            await self._continue(context, actor, pending, text)
+        return True
+
+    async def answer(self, context: TurnContext, reference: str, text: str) -> None:
+        """`text`, written in the orderer's conversation, answers the team's question about `reference`."""
+        actor = await self.service.actor(user_id(context), _channel_name(context))
+        await self._acting(context, lambda: self._answered(context, actor, reference, text))
+
+    async def _run(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        reference = command.reference or await self._implied_reference(context, command.verb)
+        if not reference:
+            await context.send_activity(texts.FOLLOWUP_NEED_REFERENCE.format(verb=command.verb.value))
+            return
+        command = FollowUpCommand(command.verb, reference, command.argument)
+        if command.verb in NEEDS_TEXT and not command.argument:
+            await self._ask_for(context, actor, command, Step.TEXT, NEEDS_TEXT[command.verb])
+            return
+        await self._acting(context, lambda: self.actions[command.verb](context, actor, command))
+
+    async def _acting(self, context: TurnContext, action: Callable[[], Awaitable[None]]) -> None:
+        """Run `action`; a refusal or a value that does not fit is answered, and changes nothing."""
+        try:
+            await action()
+        except (NotAllowed, Rejected) as refusal:
+            await context.send_activity(refusal.message)
+
+    async def _implied_reference(self, context: TurnContext, verb: FollowUpVerb) -> str:
+        """The order meant when none is written: the thread's, or the one whose question waits here."""
+        in_thread = await self.thread_reference(context)
+        if in_thread:
+            return in_thread
+        if verb in (FollowUpVerb.ANSWER, FollowUpVerb.UNDO):
+            waiting = await self.service.answerable_in(context.activity.conversation.id)
+            return waiting[0] if waiting else ""
+        return ""
+
+    # --- the commands --------------------------------------------------------------------------
+
+    async def _change(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        change = read_change(command.argument, self.service.today()) if command.argument else None
+        if change is None:
+            lead = texts.CHANGE_FIELD_UNKNOWN if command.argument else ""
+            await self._ask_field(context, actor, command.reference, lead)
+            return
+        await self._changed(context, actor, command.reference, change)
+
+    async def _cancel(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        reason = answers.message_text(command.argument)
+        await self.service.cancel(command.reference, actor, reason)
+        await context.send_activity(texts.CANCEL_DONE.format(reference=command.reference))
+
+    async def _pause(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        try:
+            request = read_pause(command.argument, self.service.today())
+        except Rejected as rejected:
+            await self._ask_for(context, actor, command, Step.DATE, rejected.message)
+            return
+        if not request.reason:
+            until = request.until.isoformat()
+            await self._ask_for(context, actor, command, Step.PAUSE_REASON, texts.PAUSE_ASK_REASON, until)
+            return
+        await self._paused(context, actor, command.reference, request.until, request.reason)
+
+    async def _message(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        await self.service.message(command.reference, actor, answers.message_text(command.argument))
+        await context.send_activity(texts.MESSAGE_SENT.format(reference=command.reference))
+
+    async def _history(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        order, events = await self.service.history(command.reference, actor)
+        await context.send_activity(history_text(order, events))
+
+    async def _answer(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        await self._answered(context, actor, command.reference, command.argument)
+
+    async def _answered(self, context: TurnContext, actor: TeamMember, reference: str, text: str) -> None:
+        await self.service.answer(reference, actor, answers.message_text(text))
+        reply = texts.ANSWER_SENT.format(reference=reference, seconds=int(self.service.undo_seconds))
+        await context.send_activity(messages.question(reply, [f"{texts.BUTTON_UNDO} {reference}"]))
+
+    async def _undo(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        await self.service.undo_answer(command.reference, actor)
+        await context.send_activity(texts.UNDO_DONE.format(reference=command.reference))
+
+    async def _team_question(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        order = await self.service.ask(command.reference, actor, answers.message_text(command.argument))
+        await context.send_activity(texts.ASK_SENT.format(reference=order.reference, unit=order.orderer.unit))
+
+    # --- asking for what is missing, and the answer ---------------------------------------------
+
+    async def _ask_for(
+        self,
+        context: TurnContext,
+        actor: TeamMember,
+        command: FollowUpCommand,
+        step: Step,
+        question: str,
+        until: str | None = None,
+    ) -> None:
+        """Ask for what the command lacks; the next message in this conversation answers it."""
+        pending = Pending(
+            user=actor.user_id, verb=command.verb, reference=command.reference, step=step, until=until
+        )
+        await self.pending.keep(context, pending)
+        await context.send_activity(question.format(reference=command.reference))
+
+    async def _ask_field(self, context: TurnContext, actor: TeamMember, reference: str, lead: str) -> None:
+        pending = Pending(user=actor.user_id, verb=FollowUpVerb.CHANGE, reference=reference, step=Step.FIELD)
+        await self.pending.keep(context, pending)
+        ask = f"{lead} {texts.CHANGE_WHICH_FIELD.format(reference=reference)}".strip()
+        await context.send_activity(messages.question(ask, [field.value for field in ChangeField]))
+
+    async def _continue(self, context: TurnContext, actor: TeamMember, pending: Pending, text: str) -> None:
+        """The answer to last turn's question; one that does not fit is answered and asked again."""
+        if fold(text) in DROP_WORDS:
+            await context.send_activity(texts.FOLLOWUP_DROPPED.format(reference=pending.reference))
+            return
+        try:
+            await self._step(context, actor, pending, text)
+        except Rejected as rejected:
+            await self.pending.keep(context, pending)
+            await context.send_activity(rejected.message)
+        except NotAllowed as refusal:
+            await context.send_activity(refusal.message)
+
+    async def _step(self, context: TurnContext, actor: TeamMember, pending: Pending, text: str) -> None:
+        command = FollowUpCommand(pending.verb, pending.reference, text)
+        if pending.step is Step.FIELD:
+            await self._field_chosen(context, pending, text)
+        elif pending.step is Step.VALUE:
+            change = read_value(ChangeField(pending.field), text, self.service.today())
+            await self._changed(context, actor, pending.reference, change)
+        elif pending.step is Step.PAUSE_REASON:
+            until = date.fromisoformat(pending.until or "")
+            await self._paused(context, actor, pending.reference, until, answers.message_text(text))
+        else:
+            await self.actions[pending.verb](context, actor, command)
+
+    async def _field_chosen(self, context: TurnContext, pending: Pending, text: str) -> None:
+        field = ChangeField(answers.choice(text, [field.value for field in ChangeField]))
+        await self.pending.keep(
+            context, pending.model_copy(update={"step": Step.VALUE, "field": field.value})
+        )
+        await context.send_activity(messages.question(texts.CHANGE_ASK_VALUE[field], choices(field)))
+
+    async def _changed(
+        self, context: TurnContext, actor: TeamMember, reference: str, change: DetailsChange
+    ) -> None:
+        order = await self.service.change(reference, actor, change)
+        value = shown(change.field, order.details, order.orderer, reveal=True)
+        await context.send_activity(
+            texts.CHANGE_DONE.format(reference=reference, field=change.field.value, value=value)
+        )
+
+    async def _paused(
+        self, context: TurnContext, actor: TeamMember, reference: str, until: date, reason: str
+    ) -> None:
+        await self.service.pause(reference, actor, until, reason)
+        await context.send_activity(
+            texts.PAUSE_DONE.format(reference=reference, until=texts.date_text(until))
+        )
+
+
+def _channel_name(context: TurnContext) -> str:
+    sender = context.activity.from_property
+    return sender.name if sender is not None and sender.name else ""

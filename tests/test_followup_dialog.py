@@ -1,0 +1,99 @@
+"""After filing, in chat: the unit's commands, the questions they lack, and a plain reply as the answer."""
+
+from __future__ import annotations
+
+from bot.access import AccessPolicy
+from bot.domain import TeamMember
+from bot.followup.service import FollowUpService
+from tests.support.bot_harness import CONVERSATION, Chat, RunningBot, fixed_clock
+from tests.test_orders import complete_draft
+
+TEAM = TeamMember(user_id="team-anna", name="Anna Lind")
+
+
+async def filed(bot: RunningBot) -> str:
+    return (await bot.orders.file(complete_draft(), CONVERSATION)).reference
+
+
+async def test_a_change_in_one_line_is_made_at_once(bot: RunningBot, chat: Chat) -> None:
+    reference = await filed(bot)
+    replies = await chat.say(f"ändra {reference} telefon 070-174 06 99")
+    order = await bot.orders.get(reference)
+    assert order is not None and order.details.brukare.phone == "+46701740699"
+    assert replies == [f"Ändrat i **{reference}**: telefon är nu 070-174 06 99. Teamet har fått veta det."]
+
+
+async def test_a_change_step_by_step_asks_which_field_and_the_value_and_asks_again_on_a_wrong_one(
+    bot: RunningBot, chat: Chat
+) -> None:
+    reference = await filed(bot)
+    asked = await chat.say(f"Jag vill ändra {reference}")
+    field_buttons = chat.buttons()
+    await chat.say("portkod")
+    wrong = await chat.say("12 34 56 78 90 12 34 56 78")
+    done = await chat.say("8642")
+    order = await bot.orders.get(reference)
+    assert "Vad vill du ändra" in asked[0] and "portkod" in field_buttons
+    assert "portkoden" in wrong[0].lower()
+    assert order is not None and order.details.brukare.portkod == "8642"
+    assert done[0].startswith(f"Ändrat i **{reference}**: portkod")
+
+
+async def test_a_cancellation_asks_for_the_reason_and_avbryt_drops_it(bot: RunningBot, chat: Chat) -> None:
+    reference = await filed(bot)
+    await chat.say(f"avbeställ {reference}")
+    dropped = await chat.say("avbryt")
+    still = await bot.orders.get(reference)
+    await chat.say(f"avbeställ {reference}")
+    done = await chat.say("Brukaren har tackat nej.")
+    cancelled = await bot.orders.get(reference)
+    assert "inget är ändrat" in dropped[0] and still is not None and still.state.value == "FILED"
+    assert cancelled is not None and cancelled.state.value == "CANCELLED"
+    assert cancelled.handling.cancel_reason == "Brukaren har tackat nej."
+    assert "avbeställt" in done[0]
+
+
+async def test_a_pause_with_a_swedish_date_asks_for_the_reason(bot: RunningBot, chat: Chat) -> None:
+    reference = await filed(bot)
+    asked = await chat.say(f"vänta {reference} till 15 januari")
+    done = await chat.say("korttidsboende")
+    order = await bot.orders.get(reference)
+    assert "Varför" in asked[0]
+    assert order is not None and order.handling.pause is not None
+    assert (
+        order.handling.pause.until.isoformat() == "2027-01-15"
+        and order.handling.pause.reason == "korttidsboende"
+    )
+    assert "15 januari 2027" in done[0]
+
+
+async def test_the_teams_question_is_answered_by_a_plain_reply_that_can_be_taken_back(
+    bot: RunningBot, chat: Chat
+) -> None:
+    reference = await filed(bot)
+    team = FollowUpService(bot.database, AccessPolicy([TEAM.user_id]), fixed_clock)
+    await team.ask(reference, TEAM, "Portkoden fungerar inte, har ni en ny?")
+    sent = await chat.say("Den nya koden är 2468")
+    undo_button = chat.buttons()
+    answered = await bot.orders.get(reference)
+    undone = await chat.say(undo_button[0])
+    reopened = await bot.orders.get(reference)
+    thanks = await chat.say("tack")
+    assert sent[0].startswith(f"Skickat till teamet om **{reference}**")
+    assert answered is not None and answered.questions[0].answer is not None
+    assert answered.questions[0].answer.text == "Den nya koden är 2468"
+    assert undone[0].startswith(f"Svaret om **{reference}** är taget tillbaka")
+    assert reopened is not None and reopened.open_questions()
+    assert "Skickat" not in thanks[0]  # small talk is no answer
+
+
+async def test_someone_else_is_refused_and_the_history_shows_the_steps(bot: RunningBot, chat: Chat) -> None:
+    reference = await filed(bot)
+    await chat.say(f"meddela {reference} Brukaren vill ha besök på förmiddagen")
+    other = bot.chat(user_id="staff-9", conversation_id="conversation-9")
+    refused = await other.say(f"avbeställ {reference} fel brukare")
+    history = await chat.say(f"historik {reference}")
+    order = await bot.orders.get(reference)
+    assert "inte beställt av din verksamhet" in refused[0]
+    assert order is not None and order.state.value == "FILED"
+    assert "meddelande från Karin Andersson: Brukaren vill ha besök på förmiddagen" in history[0]
