@@ -698,3 +698,8 @@ ASK_ASK_TEXT = "Vad vill du fråga verksamheten om {reference}?"
 ASK_SENT = "Frågan om **{reference}** är skickad till {unit}. Svaret kommer hit."
 STATUS_PAUSED = "vilar till {until}"
 STATUS_QUESTION = "{text} (svara med **svar {reference}** och ditt svar)"
+CANCEL_NEED_REFERENCE = (
+    "Vilken beställning ska avbeställas? Skriv **avbeställ** och referensen, t.ex. **avbeställ VT-2026-0042**, "
+    "och orsaken. Skriv **mina ärenden** för att se dina. Gäller det ett larm som redan är installerat, "
+    "kontakta välfärdsteknikteamet."
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import texts
 from bot.access import AccessPolicy
 from bot.domain import TeamMember
 from bot.followup.service import FollowUpService
@@ -97,3 +98,19 @@ async def test_someone_else_is_refused_and_the_history_shows_the_steps(bot: Runn
     assert "inte beställt av din verksamhet" in refused[0]
     assert order is not None and order.state.value == "FILED"
     assert "meddelande från Karin Andersson: Brukaren vill ha besök på förmiddagen" in history[0]
+
+
+async def test_a_new_value_written_plainly_is_a_change_and_a_fault_is_still_for_the_team(
+    bot: RunningBot, chat: Chat
+) -> None:
+    reference = await filed(bot)
+    changed = await chat.say(f"ny portkod för {reference}: 4455")
+    fault = await chat.say("byta batteri i larmet")
+    no_order = await chat.say("fråga om larm")
+    cancel = await chat.say("Vill avbeställa larmet till Greta")
+    order = await bot.orders.get(reference)
+    assert order is not None and order.details.brukare.portkod == "4455"
+    assert changed[0].startswith(f"Ändrat i **{reference}**: portkod är nu 4455")
+    assert fault == [texts.OTHER_MATTERS]
+    assert "Vilket ärende" not in no_order[0]
+    assert cancel == [texts.CANCEL_NEED_REFERENCE]

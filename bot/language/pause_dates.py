@@ -94,6 +94,12 @@ def read_pause(argument: str, today: date) -> PauseRequest:
     return PauseRequest(until, _reason(argument[: found.start()], argument[found.end() :]))
 
 
+def says_until(text: str) -> bool:
+    """Whether `text` names a day with a word for until or for how long ('till 15 januari', 'om två
+    veckor'); a bare date ('sedan 3 december') does not."""
+    return any(_introduced(match) for match in _PAUSE.finditer(fold_keep_length(text)))
+
+
 def _chosen(matches: list[re.Match[str]]) -> re.Match[str] | None:
     """The first date said with a word before it, else the first plain one ('15.1' only with a word)."""
     usable = [match for match in matches if not _weak_dotted(match)]

@@ -15,6 +15,8 @@ from bot.followup.service import FollowUpService
 from bot.language import answers
 from bot.language.answers import Rejected
 from bot.language.followup_commands import FollowUpCommand, FollowUpVerb, parse_followup
+from bot.language.implied_followups import implied_followup
+from bot.language.order_intent import asks_about_other_matters
 from bot.language.pause_dates import read_pause
 from bot.language.words import fold
 from bot.workflow import NotAllowed
@@ -24,6 +26,7 @@ from dialogs.users import user_id
 
 Action = Callable[[TurnContext, TeamMember, FollowUpCommand], Awaitable[None]]
 References = Callable[[TurnContext], Awaitable[str]]  # the order a conversation is about: its thread's
+WITHOUT_ORDER_NOT_OURS = frozenset({FollowUpVerb.ASK, FollowUpVerb.ANSWER, FollowUpVerb.UNDO})
 DROP_WORDS = frozenset({"avbryt", "glom det", "strunta i det", "nej tack", "ingenting"})
 NEEDS_TEXT = {
     FollowUpVerb.CANCEL: texts.CANCEL_ASK_REASON,
@@ -54,12 +57,16 @@ class FollowUpHandler:
         }
 
     async def try_handle(self, context: TurnContext, text: str, in_dialog: bool) -> bool:
-        command = parse_followup(text)
+        command = parse_followup(text) or implied_followup(text, self.service.today())
         if in_dialog and (command is None or not command.reference):
             return False  # mid-order, words answer the order's questions: only 'svar VT-… …' and such act
         pending = None if command or in_dialog else await self.pending.get(context, user_id(context))
         if command is None and pending is None:
             return False
+        if command is not None:
+            command = await self._with_reference(context, command, text)
+            if command is None:
+                return False
         await self.pending.forget(context)
         actor = await self.service.actor(user_id(context), _channel_name(context))
         if command is not None:
@@ -73,12 +80,29 @@ class FollowUpHandler:
         actor = await self.service.actor(user_id(context), _channel_name(context))
         await self._acting(context, lambda: self._answered(context, actor, reference, text))
 
-    async def _run(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+    async def _with_reference(
+        self, context: TurnContext, command: FollowUpCommand, text: str
+    ) -> FollowUpCommand | None:
+        """The command with the order it is about, written or implied; None when the message is not
+        ours: a question, an answer or an undo about no order, or a fault or an installed alarm."""
         reference = command.reference or await self._implied_reference(context, command.verb)
-        if not reference:
-            await context.send_activity(texts.FOLLOWUP_NEED_REFERENCE.format(verb=command.verb.value))
+        if reference:
+            return FollowUpCommand(command.verb, reference, command.argument)
+        if command.verb in WITHOUT_ORDER_NOT_OURS:
+            return None
+        if asks_about_other_matters(text) and command.verb is not FollowUpVerb.CANCEL:
+            return None
+        return command
+
+    async def _run(self, context: TurnContext, actor: TeamMember, command: FollowUpCommand) -> None:
+        if not command.reference:
+            need = (
+                texts.CANCEL_NEED_REFERENCE
+                if command.verb is FollowUpVerb.CANCEL
+                else texts.FOLLOWUP_NEED_REFERENCE
+            )
+            await context.send_activity(need.format(verb=command.verb.value))
             return
-        command = FollowUpCommand(command.verb, reference, command.argument)
         if command.verb in NEEDS_TEXT and not command.argument:
             await self._ask_for(context, actor, command, Step.TEXT, NEEDS_TEXT[command.verb])
             return

@@ -1,0 +1,68 @@
+"""Messages about a filed order that name no command but say what to do, read only when the value fits.
+
+"ny portkod för VT-2026-0042: 4455" and "Portkoden till VT-2026-0042 är ändrad till 4455" are changes;
+"Brukaren på VT-2026-0042 ligger på sjukhus till 20 januari, kan ni vänta?" is a pause. A change counts
+only when a field and a value the ordering's readers accept are found; a pause only with a date in the
+future and a word for waiting: anything less stays a status question or an unknown message.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from bot.domain import REFERENCE_PATTERN, format_reference
+from bot.language.answers import Rejected
+from bot.language.corrections import parse_correction
+from bot.language.followup_commands import FollowUpCommand, FollowUpVerb
+from bot.language.lexicon import fold_keep_length
+from bot.language.pause_dates import read_pause, says_until
+
+_WORDS = tomllib.loads((Path(__file__).parent / "implied_followups.toml").read_text(encoding="utf-8"))
+BEFORE_REFERENCE = "|".join(_WORDS["before_reference"])
+NEW_WORDS = tuple(_WORDS["new"])
+WAITING = re.compile(r"\b(?:" + "|".join(_WORDS["waiting"]) + r")\b")
+
+
+def implied_followup(text: str, today: date) -> FollowUpCommand | None:
+    """The change or pause `text` asks for without a command word, or None."""
+    match = REFERENCE_PATTERN.search(text)
+    if match is None:
+        return None
+    reference = format_reference(int(match.group(1)), int(match.group(2)))
+    rest = _without_reference(text, match)
+    if _is_change(rest, today):
+        return FollowUpCommand(FollowUpVerb.CHANGE, reference, _without_new(rest))
+    if WAITING.search(fold_keep_length(rest)) and _has_date(rest, today):
+        return FollowUpCommand(FollowUpVerb.PAUSE, reference, rest)
+    return None
+
+
+def _without_reference(text: str, match: re.Match[str]) -> str:
+    """`text` without the reference and a preposition before it ('för VT-…', 'på VT-…')."""
+    before = re.sub(rf"(?i)\b(?:{BEFORE_REFERENCE})\s*$", "", text[: match.start()])
+    return " ".join(f"{before.rstrip()} {text[match.end() :].lstrip(' :,-')}".split())
+
+
+def _without_new(rest: str) -> str:
+    """'ny portkod: 4455' names the field 'portkod'."""
+    first, _, others = rest.partition(" ")
+    return others if fold_keep_length(first) in NEW_WORDS else rest
+
+
+def _is_change(rest: str, today: date) -> bool:
+    correction = parse_correction(f"ändra {_without_new(rest)}", today)
+    return correction is not None and correction.error is None and bool(correction.values)
+
+
+def _has_date(rest: str, today: date) -> bool:
+    """A day ahead, said as until when or for how long."""
+    if not says_until(rest):
+        return False
+    try:
+        read_pause(rest, today)
+    except Rejected:
+        return False
+    return True
