@@ -125,7 +125,7 @@ ERR_PNR_CHECKSUM = "Sista siffran stämmer inte med de andra. Kontrollera de fyr
 ERR_PHONE = "Det ser inte ut som ett svenskt telefonnummer. Skriv t.ex. 070-174 06 05."
 ERR_PHONE_NOT_SWEDISH = "Jag tar bara emot svenska telefonnummer, t.ex. 070-174 06 05."
 ERR_POSTNUMMER = "Postnumret ska ha fem siffror, t.ex. 582 23."
-ERR_PORTKOD = "Skriv portkoden (siffror och bokstäver, högst 20 tecken), eller **ingen**."
+ERR_PORTKOD = "Skriv portkoden (siffror, gärna med bokstäver, högst 20 tecken), eller **ingen**."
 ERR_CHOICE = "Välj ett av alternativen: {options}. Du kan också skriva numret."
 ERR_CONFIRM = "Svara **ja** för att skicka, eller **ändra** och vad: {fields}."
 ERR_EDIT_FIELD = 'Det går inte att ändra "{field}". Du kan ändra: {fields}.'
@@ -703,3 +703,4 @@ CANCEL_NEED_REFERENCE = (
     "och orsaken. Skriv **mina ärenden** för att se dina. Gäller det ett larm som redan är installerat, "
     "kontakta välfärdsteknikteamet."
 )
+CANCEL_CONFIRM = "Vill du avbeställa **{reference}**? Orsak: {reason}\n\nDet går inte att ångra. (ja/nej)"

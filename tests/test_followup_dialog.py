@@ -40,18 +40,45 @@ async def test_a_change_step_by_step_asks_which_field_and_the_value_and_asks_aga
     assert done[0].startswith(f"Ändrat i **{reference}**: portkod")
 
 
-async def test_a_cancellation_asks_for_the_reason_and_avbryt_drops_it(bot: RunningBot, chat: Chat) -> None:
+async def test_a_cancellation_asks_for_the_reason_says_it_back_and_is_made_on_yes_only(
+    bot: RunningBot, chat: Chat
+) -> None:
     reference = await filed(bot)
     await chat.say(f"avbeställ {reference}")
     dropped = await chat.say("avbryt")
+    await chat.say(f"avbeställ {reference}")
+    said_no = await chat.say("nej")
+    await chat.say(f"avbeställ {reference} Brukaren har tackat nej.")
+    kept = await chat.say("nej, vi behåller den")
     still = await bot.orders.get(reference)
     await chat.say(f"avbeställ {reference}")
-    done = await chat.say("Brukaren har tackat nej.")
+    confirm = await chat.say("Brukaren har tackat nej.")
+    done = await chat.say("ja")
     cancelled = await bot.orders.get(reference)
-    assert "inget är ändrat" in dropped[0] and still is not None and still.state.value == "FILED"
+    assert all("inget är ändrat" in reply[0] for reply in (dropped, said_no, kept))
+    assert still is not None and still.state.value == "FILED"
+    assert "Orsak: Brukaren har tackat nej." in confirm[0] and chat_buttons_were_yes_no(confirm)
     assert cancelled is not None and cancelled.state.value == "CANCELLED"
     assert cancelled.handling.cancel_reason == "Brukaren har tackat nej."
     assert "avbeställt" in done[0]
+
+
+def chat_buttons_were_yes_no(replies: list[str]) -> bool:
+    return "(ja/nej)" in replies[0]
+
+
+async def test_a_question_of_another_kind_at_a_prompt_is_answered_as_such_and_changes_nothing(
+    bot: RunningBot, chat: Chat
+) -> None:
+    reference = await filed(bot)
+    await chat.say(f"avbeställ {reference}")
+    status = await chat.say(f"hur går det med {reference}?")
+    await chat.say(f"ändra {reference} portkod")
+    not_a_code = await chat.say("tack")
+    order = await bot.orders.get(reference)
+    assert "inget är ändrat" in status[0] and reference in status[-1] and len(status) == 2
+    assert order is not None and order.state.value == "FILED" and order.details.brukare.portkod == "4321"
+    assert "inget är ändrat" in not_a_code[0]
 
 
 async def test_a_pause_with_a_swedish_date_asks_for_the_reason(bot: RunningBot, chat: Chat) -> None:
@@ -74,13 +101,16 @@ async def test_the_teams_question_is_answered_by_a_plain_reply_that_can_be_taken
     reference = await filed(bot)
     team = FollowUpService(bot.database, AccessPolicy([TEAM.user_id]), fixed_clock)
     await team.ask(reference, TEAM, "Portkoden fungerar inte, har ni en ny?")
+    fault = await chat.say("larmet piper hela tiden")
     sent = await chat.say("Den nya koden är 2468")
     undo_button = chat.buttons()
     answered = await bot.orders.get(reference)
-    undone = await chat.say(undo_button[0])
+    undone = await chat.say("Ångra!")
     reopened = await bot.orders.get(reference)
     thanks = await chat.say("tack")
+    assert fault == [texts.OTHER_MATTERS]
     assert sent[0].startswith(f"Skickat till teamet om **{reference}**")
+    assert undo_button == [f"ångra {reference}"]
     assert answered is not None and answered.questions[0].answer is not None
     assert answered.questions[0].answer.text == "Den nya koden är 2468"
     assert undone[0].startswith(f"Svaret om **{reference}** är taget tillbaka")

@@ -23,6 +23,7 @@ from bot.language.words import fold
 _WORDS = tomllib.loads((Path(__file__).parent / "fields.toml").read_text(encoding="utf-8"))
 KEY_WORDS = frozenset(_WORDS["key"])
 OUTER_DOOR_WORDS = frozenset(_WORDS["outer_door"])
+NO_PORTKOD = tuple(_WORDS["no_portkod"])
 
 
 class ChangeField(StrEnum):
@@ -53,6 +54,14 @@ OUTER_DOOR_CHOICES = {
 }
 
 
+class ValueRejected(Rejected):
+    """The value given for `field` does not fit; `message` says what is expected."""
+
+    def __init__(self, field: ChangeField, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class DetailsChange:
     """A new value for one part of the order, as the ordering's readers give it (draft fields)."""
@@ -71,10 +80,13 @@ def choices(field: ChangeField) -> list[str]:
 
 
 def read_change(text: str, today: date) -> DetailsChange | None:
-    """The change `text` names, as 'telefon 070-174 06 99'; None when it names no field.
+    """The change `text` names, as 'telefon 070-174 06 99'; None when it names no field; no values
+    when it names the field only.
 
-    Raises Rejected when the field cannot be changed or the value does not fit.
+    Raises Rejected when the field cannot be changed, ValueRejected when the value does not fit.
     """
+    if fold(text).strip(" .!").startswith(NO_PORTKOD):
+        return DetailsChange(ChangeField.PORTKOD, {"portkod": ""})
     first, _, rest = text.strip().partition(" ")
     own = _own_field(fold(first.strip(".,:;")))
     if own is not None:
@@ -82,16 +94,23 @@ def read_change(text: str, today: date) -> DetailsChange | None:
     correction = parse_correction(f"ändra {text}", today)
     if correction is None:
         return None
-    if correction.error is not None:
-        raise Rejected(correction.error)
     field = _field_of(correction.fields)
-    if not correction.values:
-        raise Rejected(texts.CHANGE_ASK_VALUE[field])
+    if correction.error is not None:
+        raise ValueRejected(field, correction.error)
     return DetailsChange(field, correction.values)
 
 
 def read_value(field: ChangeField, text: str, today: date) -> DetailsChange:
     """The new value of `field` typed on its own; raises Rejected with what is expected."""
+    if not text.strip():
+        return DetailsChange(field, {})
+    try:
+        return _read_value(field, text, today)
+    except Rejected as rejected:
+        raise ValueRejected(field, rejected.message) from None
+
+
+def _read_value(field: ChangeField, text: str, today: date) -> DetailsChange:
     if field is ChangeField.KEY:
         return DetailsChange(field, {"key_collected": KEY_CHOICES[answers.choice(text, choices(field))]})
     if field is ChangeField.OUTER_DOOR:

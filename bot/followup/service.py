@@ -109,6 +109,23 @@ class FollowUpService:
             await self._audit_refusal(actor, reference, "history")
             raise
 
+    async def check(self, reference: str, actor: TeamMember, what: str, changing: bool) -> Order:
+        """The order, if `actor` may act on it now (and, `changing`, it may still change): before the bot
+        asks for more, so nobody is asked for a reason only to be refused. Refusals are audited."""
+        access = self._access(actor, what)
+        try:
+            async with self.database.statements() as uow:
+                order = await uow.orders.by_reference(reference)
+                if order is None:
+                    raise NotAllowed(texts.ORDER_NOT_FOUND.format(reference=reference))
+                await access(uow, order)
+        except Refused:
+            await self._audit_refusal(actor, reference, what)
+            raise
+        if changing and order.state not in transitions.CHANGEABLE:
+            raise NotAllowed(texts.REFUSE_CHANGE_STATE.format(reference=reference))
+        return order
+
     async def answerable_in(self, conversation_key: str) -> list[str]:
         """The orders whose questions wait for an answer in `conversation_key`, newest first."""
         async with self.database.statements() as uow:

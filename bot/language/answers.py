@@ -88,8 +88,8 @@ def portkod(text: str, _choices: Sequence[str] = ()) -> str:
     if fold(text) in NO_PORTKOD_WORDS:
         return ""
     code = " ".join(text.split())
-    if not PORTKOD_PATTERN.match(code):
-        raise Rejected(texts.ERR_PORTKOD)
+    if not PORTKOD_PATTERN.match(code) or not any(char.isdigit() for char in code):
+        raise Rejected(texts.ERR_PORTKOD)  # a code has a digit: 'tack' or 'funkar' is no portkod
     return code
 
 

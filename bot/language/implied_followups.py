@@ -24,6 +24,7 @@ _WORDS = tomllib.loads((Path(__file__).parent / "implied_followups.toml").read_t
 BEFORE_REFERENCE = "|".join(_WORDS["before_reference"])
 NEW_WORDS = tuple(_WORDS["new"])
 WAITING = re.compile(r"\b(?:" + "|".join(_WORDS["waiting"]) + r")\b")
+FAULTS = re.compile(r"\b(?:" + "|".join(_WORDS["faults"]) + r")\b")
 
 
 def implied_followup(text: str, today: date) -> FollowUpCommand | None:
@@ -33,6 +34,8 @@ def implied_followup(text: str, today: date) -> FollowUpCommand | None:
         return None
     reference = format_reference(int(match.group(1)), int(match.group(2)))
     rest = _without_reference(text, match)
+    if FAULTS.search(fold_keep_length(rest)):
+        return None  # a fault to report to the team, not a change
     if _is_change(rest, today):
         return FollowUpCommand(FollowUpVerb.CHANGE, reference, _without_new(rest))
     if WAITING.search(fold_keep_length(rest)) and _has_date(rest, today):

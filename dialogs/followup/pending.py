@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from bot.language.followup_commands import FollowUpVerb
 
 PENDING = "followup_pending"  # conversation state
+ANSWERED = "followup_answered"  # conversation state: the order last answered here, for a bare 'ångra'
 
 
 class Step(StrEnum):
@@ -18,6 +19,7 @@ class Step(StrEnum):
     TEXT = "text"  # the reason, the message, the question or the answer
     DATE = "date"  # until when the order waits
     PAUSE_REASON = "pause_reason"  # why it waits (the date is known)
+    CONFIRM = "confirm"  # yes or no to a cancellation (the reason is known)
 
 
 class Pending(BaseModel):
@@ -29,6 +31,7 @@ class Pending(BaseModel):
     step: Step
     field: str | None = None
     until: str | None = None  # ISO date, once known
+    text: str | None = None  # the reason of a cancellation to confirm
 
 
 class PendingQuestions:
@@ -36,6 +39,7 @@ class PendingQuestions:
 
     def __init__(self, conversation_state: ConversationState) -> None:
         self.property = conversation_state.create_property(PENDING)
+        self.answered_property = conversation_state.create_property(ANSWERED)
 
     async def get(self, context: TurnContext, user: str) -> Pending | None:
         stored = await self.property.get(context)
@@ -50,3 +54,14 @@ class PendingQuestions:
     async def forget(self, context: TurnContext) -> None:
         if await self.property.get(context) is not None:
             await self.property.delete(context)
+
+    async def remember_answer(self, context: TurnContext, user: str, reference: str) -> None:
+        """`user` answered the team about `reference` here: a bare 'ångra' takes it back."""
+        await self.answered_property.set(context, {"user": user, "reference": reference})
+
+    async def answered(self, context: TurnContext, user: str) -> str:
+        """The order `user` last answered the team about in this conversation, or ''."""
+        stored = await self.answered_property.get(context)
+        if isinstance(stored, dict) and stored.get("user") == user:
+            return str(stored.get("reference") or "")
+        return ""
