@@ -1,4 +1,4 @@
-"""Messages about a filed order without a command word: a change with a value that fits, a pause with a date."""
+"""Messages about a filed order without a command word: a change with a value that fits, a pause."""
 
 from __future__ import annotations
 
@@ -25,6 +25,22 @@ DATA = Path(__file__).parent / "data"
         ("VT-2026-0042 nytt telefonnummer 070-174 06 77", ChangeField.PHONE, {"phone": "+46701740677"}),
         ("Telefonnumret på VT-2026-0042 är nu 070-174 06 78", ChangeField.PHONE, {"phone": "+46701740678"}),
         ("vt-2026-0042 ny portkod ingen", ChangeField.PORTKOD, {"portkod": ""}),
+        ("nytt nr till brukaren VT-2026-0042: 070-174 06 77", ChangeField.PHONE, {"phone": "+46701740677"}),
+        (
+            "VT-2026-0042 bytt telefonnummer, nya är 070-174 06 78",
+            ChangeField.PHONE,
+            {"phone": "+46701740678"},
+        ),
+        (
+            "VT-2026-0042 brukaren har flyttat till Ågatan 3, 582 22 Linköping",
+            ChangeField.ADDRESS,
+            {"street": "Ågatan 3", "postnummer": "582 22", "ort": "Linköping"},
+        ),
+        (
+            "VT-2026-0042 vi har hämtat tagg till ytterdörren",
+            ChangeField.OUTER_DOOR,
+            {"outer_door_tag_needed": True, "outer_door_tag_collected": True},
+        ),
     ],
 )
 def test_a_field_and_a_value_that_fits_is_a_change(text: str, field: ChangeField, values: dict) -> None:
@@ -38,7 +54,7 @@ def test_a_field_and_a_value_that_fits_is_a_change(text: str, field: ChangeField
     ("text", "until"),
     [
         (
-            "Hej! Brukaren på VT-2026-0042 ligger på sjukhus till 20 januari, kan ni vänta med installationen?",
+            "Hej! Brukaren på VT-2026-0042 ligger på sjukhus till 20 januari, kan ni vänta med larmet?",
             date(2027, 1, 20),
         ),
         (
@@ -65,6 +81,9 @@ def test_a_word_for_waiting_with_a_date_is_a_pause(text: str, until: date) -> No
         "Brukaren på VT-2026-0042 ligger på sjukhus",  # no date, no word for waiting
         "Vi väntar på VT-2026-0042 sedan 3 december",  # a date, but not ahead
         "ny portkod 4455",  # no order named
+        "Har VT-2026-0042 fått larmet till Ågatan 3, 582 22 Linköping?",  # nothing said to be new
+        "VT-2026-0042 ring mig på 070-174 06 50 om något",  # a number, but not said to be the brukare's
+        "VT-2026-0042 portkoden funkar inte, ny kod 4455?",  # a fault to report first
     ],
 )
 def test_anything_less_is_not_read_as_a_change_or_a_pause(text: str) -> None:

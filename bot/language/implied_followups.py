@@ -16,15 +16,22 @@ from pathlib import Path
 from bot.domain import REFERENCE_PATTERN, format_reference
 from bot.language.answers import Rejected
 from bot.language.corrections import parse_correction
+from bot.language.extraction import extract
 from bot.language.followup_commands import FollowUpCommand, FollowUpVerb
 from bot.language.lexicon import fold_keep_length
 from bot.language.pause_dates import read_pause, says_until
+from bot.texts import CHANGE_TAG_COLLECTED as TAG_COLLECTED
+from bot.texts import CHANGE_TAG_MISSING as TAG_MISSING
+from bot.texts import CHANGE_TAG_NOT_NEEDED as TAG_NOT_NEEDED
 
 _WORDS = tomllib.loads((Path(__file__).parent / "implied_followups.toml").read_text(encoding="utf-8"))
 BEFORE_REFERENCE = "|".join(_WORDS["before_reference"])
 NEW_WORDS = tuple(_WORDS["new"])
 WAITING = re.compile(r"\b(?:" + "|".join(_WORDS["waiting"]) + r")\b")
 FAULTS = re.compile(r"\b(?:" + "|".join(_WORDS["faults"]) + r")\b")
+CHANGE_CUES = frozenset(_WORDS["change_cues"])
+PHONE_WORDS = frozenset(_WORDS["phone_words"])
+ADDRESS = ("street", "postnummer", "ort")
 
 
 def implied_followup(text: str, today: date) -> FollowUpCommand | None:
@@ -38,6 +45,9 @@ def implied_followup(text: str, today: date) -> FollowUpCommand | None:
         return None  # a fault to report to the team, not a change
     if _is_change(rest, today):
         return FollowUpCommand(FollowUpVerb.CHANGE, reference, _without_new(rest))
+    found = _value_in_sentence(rest, today)
+    if found:
+        return FollowUpCommand(FollowUpVerb.CHANGE, reference, found)
     if WAITING.search(fold_keep_length(rest)) and _has_date(rest, today):
         return FollowUpCommand(FollowUpVerb.PAUSE, reference, rest)
     return None
@@ -58,6 +68,32 @@ def _without_new(rest: str) -> str:
 def _is_change(rest: str, today: date) -> bool:
     correction = parse_correction(f"ändra {_without_new(rest)}", today)
     return correction is not None and correction.error is None and bool(correction.values)
+
+
+def _value_in_sentence(rest: str, today: date) -> str:
+    """'brukaren har flyttat till Ågatan 3, 582 22 Linköping' -> 'adress Ågatan 3, 582 22 Linköping':
+    a new phone, address or tag found by the order reader, with a word saying it is new; else ''."""
+    words = set(fold_keep_length(rest).replace(",", " ").replace(":", " ").split())
+    if not words & CHANGE_CUES:
+        return ""
+    found = extract(rest, today)
+    values = found.values
+    if found.problems:
+        return ""
+    if set(ADDRESS) <= values.keys():
+        return f"adress {values['street']}, {values['postnummer']} {values['ort']}"
+    if "outer_door_tag_needed" in values and len(values) <= 2:
+        return f"ytterdörr {_tag_choice(values)}"
+    phones = [values["phone"]] if "phone" in values else list(found.unassigned_phones)
+    if len(phones) == 1 and words & PHONE_WORDS:
+        return f"telefon {phones[0]}"
+    return ""
+
+
+def _tag_choice(values: dict[str, object]) -> str:
+    if not values["outer_door_tag_needed"]:
+        return TAG_NOT_NEEDED
+    return TAG_COLLECTED if values.get("outer_door_tag_collected") else TAG_MISSING
 
 
 def _has_date(rest: str, today: date) -> bool:
