@@ -145,10 +145,12 @@ def _verb_in_head(head: list[_Token]) -> _Found | None:
 
 
 def _verb_at_start(tokens: list[_Token]) -> _Found | None:
+    """The verb after any polite words; a phrase that starts with one ('ska avbeställas') counts whole."""
     start = _first_content(tokens)
     if start >= min(len(tokens), VERB_WITHIN):
         return None
-    found = _phrase_at(tokens, start)
+    first = _first_word(tokens)
+    found = (_phrase_at(tokens, first) if first < start else None) or _phrase_at(tokens, start)
     if found is None or (found.verb in FIRST_WORD_ONLY and start != _first_word(tokens)):
         return None
     return found

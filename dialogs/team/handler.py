@@ -94,8 +94,8 @@ class TeamHandler:
             command = replace(command, reference=await thread_reference(context, self.threads))
         member = _member(context)
         team = self.policy.is_team(member.user_id)
-        if _not_ours(command, team, in_dialog):
-            return False
+        if _not_ours(command, team, in_dialog) or (not team and command.verb is Verb.CANCEL):
+            return False  # staff who write 'makulera VT-…' mean their own cancellation (dialogs/followup)
         if not team:
             await context.send_activity(texts.REFUSE_NOT_TEAM)
         elif _incomplete(command):
