@@ -21,6 +21,9 @@ JAN_15 = date(2027, 1, 15)
     ("argument", "until", "reason"),
     [
         ("till 2027-01-15 korttidsboende", JAN_15, "korttidsboende"),
+        ("till v 2 korttids", date(2027, 1, 11), "korttids"),  # the Monday of week 2
+        ("till vecka 3 pga sjukhus", date(2027, 1, 18), "sjukhus"),
+        ("v. 53", date(2026, 12, 28), ""),
         ("i två veckor, brukaren ligger på sjukhus", date(2026, 12, 22), "brukaren ligger på sjukhus"),
         ("2027-01-15", JAN_15, ""),
         ("15/1", JAN_15, ""),

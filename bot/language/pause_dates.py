@@ -75,6 +75,7 @@ _DATE = (
     rf"(?P<count>\d{{1,3}}|{_words(NUMBERS)})\s*(?P<unit>{_words({*DAY_UNITS, *MONTH_UNITS})})"
     r"|(?P<tomorrow>i\s*morgon|imorgon|i\s*overmorgon|iovermorgon)"
     r"|(?P<nextweek>nasta\s+vecka|veckan\s+efter)"
+    r"|(?:v|v\.|vecka|veckan|vecka\s+nr|v\s+nr)\s*(?P<week>\d{1,2})"
     rf"|(?P<next>nasta\s+)?(?P<weekday>{'|'.join(WEEKDAYS)})(?:en)?"
     rf"|efter\s+(?:(?P<holiday>{_words(HOLIDAYS)})|(?P<weekend>{_words(_WORDS['weekend']['words'])}))"
 )
@@ -97,7 +98,8 @@ def read_pause(argument: str, today: date) -> PauseRequest:
 def says_until(text: str) -> bool:
     """Whether `text` names a day with a word for until or for how long ('till 15 januari', 'om två
     veckor'); a bare date ('sedan 3 december') does not."""
-    return any(_introduced(match) for match in _PAUSE.finditer(fold_keep_length(text)))
+    matches = _PAUSE.finditer(fold_keep_length(text))
+    return any(_introduced(match) or match["count"] or match["week"] for match in matches)
 
 
 def _chosen(matches: list[re.Match[str]]) -> re.Match[str] | None:
@@ -132,7 +134,16 @@ def _named_day(match: re.Match[str], today: date) -> date:
         return _later(today, _number(match["count"]), _unit(match["unit"]))
     if match["tomorrow"]:
         return today + timedelta(days=2 if "over" in match["tomorrow"] else 1)
+    if match["week"]:
+        return _week_start(int(match["week"]), today)
     return _calendar_day(match, today)
+
+
+def _week_start(week: int, today: date) -> date:
+    """The Monday of ISO week `week` ('till v 2'): this year's, or next year's when it has begun."""
+    year = today.isocalendar().year
+    monday = date.fromisocalendar(year, week, 1)
+    return monday if monday > today else date.fromisocalendar(year + 1, week, 1)
 
 
 def _calendar_day(match: re.Match[str], today: date) -> date:
