@@ -13,7 +13,8 @@ from sqlalchemy import ColumnElement
 
 from bot import texts
 from bot.audit import SYSTEM, AuditAction, AuditEntry
-from bot.domain import Access, Address, BookingContact, Brukare, Order, Orderer, TeamMember
+from bot.domain import Access, Address, BookingContact, Brukare, Order, Orderer, Question, TeamMember
+from bot.followup import transitions
 from bot.orders import Clock, utc_now
 from bot.settings import Settings
 from bot.store.db import checkpoint
@@ -118,6 +119,8 @@ class Retention:
             return 0
         now = self.clock()
         await uow.orders.update(erase(order, now), read_version=order.version)
+        if what == ACCESS_DATA:
+            await uow.retention.blank_event_details(reference, transitions.WRITTEN)
         if what == ANONYMISED:
             await uow.retention.forget_who(reference)
             await uow.retention.blank_event_details(reference)
@@ -144,7 +147,21 @@ def without_access_data(order: Order, now: datetime) -> Order:
         }
     )
     erasure = order.erasure.model_copy(update={"access_data_at": order.erasure.access_data_at or now})
-    return _saved(order, details=details, erasure=erasure)
+    return _saved(order, details=details, erasure=erasure, questions=_questions_erased(order))
+
+
+def _questions_erased(order: Order) -> tuple[Question, ...]:
+    """The team's questions and the answers, their words gone: they may hold a door code."""
+    gone = texts.VALUE_ERASED
+    return tuple(
+        question.model_copy(
+            update={
+                "text": gone,
+                "answer": question.answer.model_copy(update={"text": gone}) if question.answer else None,
+            }
+        )
+        for question in order.questions
+    )
 
 
 def anonymise(order: Order, now: datetime) -> Order:

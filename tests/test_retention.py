@@ -18,6 +18,7 @@ from bot.audit import AuditAction
 from bot.crypto import Vault
 from bot.domain import Booking, ChecklistItem, ContactKind, Order, OrderState, TeamMember
 from bot.drafts import ContactDraft
+from bot.followup.service import FollowUpService
 from bot.handling import HandlingService
 from bot.orders import OrderService
 from bot.retention import Retention, RetentionPeriods
@@ -152,6 +153,30 @@ async def test_access_data_is_erased_seven_days_after_the_order_ended(world: Wor
         "access data",
     )
     assert (await world.retention.run_once()).access_data_erased == 0  # once is enough
+
+
+async def test_a_door_code_written_in_a_question_or_an_answer_goes_with_the_access_data(world: World) -> None:
+    reference = await world.order("open")
+    follow_up = FollowUpService(world.orders.database, AccessPolicy([ANNA.user_id]), world.clock)
+    staff = TeamMember(user_id="staff-1", name="Karin Andersson")
+    await follow_up.ask(reference, ANNA, f"Är koden {PORTKOD} fortfarande rätt?")
+    await follow_up.answer(reference, staff, f"Ja, {PORTKOD} gäller.")
+    await follow_up.message(reference, staff, f"Obs: koden {PORTKOD} fungerar bara dagtid.")
+    await world.team.cancel(reference, ANNA, "Brukaren har tackat nej.")
+    world.clock.move(7 * DAY + timedelta(minutes=1))
+    assert (await world.retention.run_once()).access_data_erased == 1
+    order = await world.get(reference)
+    stored = await encrypted_values(world.database_url)
+    vault = world.orders.database.codec.vault
+    kept = [
+        vault.decrypt(token).decode()
+        for where, token in stored
+        if where.startswith(("orders.", "order_events."))
+    ]
+    assert [question.text for question in order.questions] == [texts.VALUE_ERASED]
+    assert order.questions[0].answer is not None and order.questions[0].answer.text == texts.VALUE_ERASED
+    assert not any(PORTKOD in value for value in kept)
+    assert any("Brukaren har tackat nej." in value for value in kept)  # the reason stays until anonymised
 
 
 async def test_an_open_order_keeps_its_access_data_however_old(world: World) -> None:

@@ -17,6 +17,8 @@ QUESTION = "question"
 ANSWER = "answer"
 ANSWER_WITHDRAWN = "answer-withdrawn"
 DESK_COMMENT = "desk-comment"
+# Events whose detail is what people wrote: it may hold a door code, so it goes with the access data.
+WRITTEN = frozenset({MESSAGE, QUESTION, ANSWER, DESK_COMMENT})
 
 
 def change_details(

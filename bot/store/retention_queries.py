@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Delete, delete, select, update
@@ -33,12 +34,13 @@ class RetentionQueries(_Repository):
             update(orders).where(orders.c.reference == reference).values(pnr_index="", orderer_id="")
         )
 
-    async def blank_event_details(self, reference: str) -> None:
-        """Re-encrypt the order's events without their free text (återkoppling, reasons)."""
+    async def blank_event_details(self, reference: str, kinds: Collection[str] | None = None) -> None:
+        """Re-encrypt the order's events (of `kinds`; None: all) without their free text."""
         events = tables.order_events
-        rows = await self.conn.execute(
-            select(events.c.id, events.c.payload).where(events.c.reference == reference)
-        )
+        query = select(events.c.id, events.c.payload).where(events.c.reference == reference)
+        if kinds is not None:
+            query = query.where(events.c.kind.in_(list(kinds)))
+        rows = await self.conn.execute(query)
         for event_id, payload in rows.all():
             blank = self.codec.load(OrderEvent, payload).model_copy(update={"detail": ""})
             await self.conn.execute(
