@@ -32,7 +32,7 @@ from bot.crypto import ConfigurationError, Vault, load_keys
 from bot.followup.service import FollowUpService
 from bot.handling import HandlingService
 from bot.links import DownloadTokens
-from bot.orders import OrderService, utc_now
+from bot.orders import Clock, OrderService, utc_now
 from bot.outbox import OutboxChannel
 from bot.outbox_worker import Deliverer, OnUndeliverable, OutboxWorker, RetryPolicy, each
 from bot.rate_limit import RateLimiter
@@ -63,30 +63,33 @@ MAX_REQUEST_BYTES = 256 * 1024
 log = logging.getLogger("trygghetslarm")
 
 
-async def create_app(settings: Settings) -> web.Application:
-    """Everything wired together; the database is migrated before the first request."""
+async def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
+    """Everything wired together; the database is migrated before the first request.
+
+    `clock` is the time every service and the outbox worker go by (tests move it to make reminders due).
+    """
     check_listening(settings)  # before anything starts: an unsafe setup stops here
     engine = create_engine(settings.database_url)
     await migrate(engine)
     vault = Vault(load_keys(settings.data_encryption_key, settings.data_dir, settings.local_mode))
     database = Database(engine, PayloadCodec(vault))
-    tickets = ticket_delivery(settings, database)  # None: TICKET_SYSTEM=embedded, nothing leaves the app
-    orders = OrderService(database, utc_now, files_tickets=tickets is not None)
+    tickets = ticket_delivery(settings, database, clock)  # None: TICKET_SYSTEM=embedded, nothing leaves
+    orders = OrderService(database, clock, files_tickets=tickets is not None)
     storage = SqlStorage(engine, vault)
     conversation_state = OncePerTurnConversationState(storage)
     tenants = TenantPolicy.from_settings(settings)  # ALLOWED_TENANT_IDS; user ids per tenant
     policy = AccessPolicy(tenants.people(settings.team_member_ids), tenants.people(settings.audit_reader_ids))
-    status = StatusService(database, policy, utc_now)
-    directory = ConversationDirectory(database, utc_now)
+    status = StatusService(database, policy, clock)
+    directory = ConversationDirectory(database, clock)
     threads = ThreadDirectory(database)  # each order's thread in the team's Teams channels
-    team, download = _team(settings, policy, vault, orders, directory, threads)
-    audit_handler, audit_download = _audit_log(settings, policy, vault, database)
-    followup, plain_answers = _followup(settings, database, policy, conversation_state, threads)
+    team, download = _team(settings, policy, vault, orders, directory, threads, clock)
+    audit_handler, audit_download = _audit_log(settings, policy, vault, database, clock)
+    followup, plain_answers = _followup(settings, database, policy, conversation_state, threads, clock)
     alarm_bot = AlarmBot(
         conversation_state,
         orders,
         directory,
-        OrderDialog(orders, conversation_state, load_categories(), utc_now),
+        OrderDialog(orders, conversation_state, load_categories(), clock),
         # Tried in turn: commands first, status questions next, a plain answer to the team last.
         handlers=[audit_handler, team, followup, StatusHandler(status, conversation_state), plain_answers],
     )
@@ -99,15 +102,15 @@ async def create_app(settings: Settings) -> web.Application:
     adapter = create_adapter(settings, replies, lifecycle.stopping)
     app.router.add_post("/api/messages", MessagesEndpoint(adapter, bot, tenants).handle)
     add_webchat(app, settings, adapter, bot.on_turn, engine, vault)
-    add_desk_events(app, settings, database)
+    add_desk_events(app, settings, database, clock)
     chat = ChatDeliverer(adapter, directory, settings.microsoft_app_id, threads)
     queued_replies = ReplyDeliverer(adapter, settings.microsoft_app_id)
-    worker = _outbox_worker(settings, database, chat, queued_replies, tickets, lost)
+    worker = _outbox_worker(settings, database, chat, queued_replies, tickets, lost, clock)
     app.cleanup_ctx.append(lifecycle.background(worker, flushed=worker))
     app.cleanup_ctx.append(lifecycle.background(replies))
     app.on_startup.append(lambda _app: replies.refresh())  # before the first turn: replies left queued
     periods = RetentionPeriods.from_settings(settings)
-    app.cleanup_ctx.append(lifecycle.background(Retention(database, periods, storage.prune, utc_now)))
+    app.cleanup_ctx.append(lifecycle.background(Retention(database, periods, storage.prune, clock)))
     app.router.add_get(INVENTORY_PATH, download.handle)
     app.router.add_get(AUDIT_PATH, audit_download.handle)
     app.router.add_get("/healthz", _healthy)
@@ -125,15 +128,16 @@ def _team(
     orders: OrderService,
     directory: ConversationDirectory,
     threads: ThreadDirectory,
+    clock: Clock,
 ) -> tuple[TeamHandler, InventoryDownload]:
     """The team's chat commands, and the inventory download their links point to."""
-    audit = AuditLog(orders.database, utc_now)
+    audit = AuditLog(orders.database, clock)
     lifetime = timedelta(minutes=settings.download_link_minutes)
-    tokens = DownloadTokens(vault.derived_key(TOKEN_PURPOSE), lifetime, utc_now)
+    tokens = DownloadTokens(vault.derived_key(TOKEN_PURPOSE), lifetime, clock)
     download = InventoryDownload(orders, policy, audit, tokens, settings.base_url)
-    handling = HandlingService(orders.database, policy, utc_now)
+    handling = HandlingService(orders.database, policy, clock)
     links = DownloadLinks(download.link, settings.download_link_minutes)
-    return TeamHandler(orders, handling, directory, audit, links, utc_now, threads), download
+    return TeamHandler(orders, handling, directory, audit, links, clock, threads), download
 
 
 def _followup(
@@ -142,9 +146,10 @@ def _followup(
     policy: AccessPolicy,
     conversation_state: OncePerTurnConversationState,
     threads: ThreadDirectory,
+    clock: Clock,
 ) -> tuple[FollowUpHandler, PlainAnswers]:
     """Commands on filed orders, and the plain answer to the team's question."""
-    service = FollowUpService(database, policy, utc_now, settings.answer_undo_seconds)
+    service = FollowUpService(database, policy, clock, settings.answer_undo_seconds)
     followup = FollowUpHandler(
         service, PendingQuestions(conversation_state), lambda context: thread_reference(context, threads)
     )
@@ -152,13 +157,13 @@ def _followup(
 
 
 def _audit_log(
-    settings: Settings, policy: AccessPolicy, vault: Vault, database: Database
+    settings: Settings, policy: AccessPolicy, vault: Vault, database: Database, clock: Clock
 ) -> tuple[AuditLogHandler, AuditDownload]:
     """`logg` in chat, and the download of the audit log its links point to."""
     lifetime = timedelta(minutes=settings.download_link_minutes)
-    tokens = DownloadTokens(vault.derived_key(AUDIT_TOKEN_PURPOSE), lifetime, utc_now)
-    download = AuditDownload(AuditLog(database, utc_now), policy, tokens, settings.base_url)
-    return AuditLogHandler(policy, download.link, settings.download_link_minutes, utc_now), download
+    tokens = DownloadTokens(vault.derived_key(AUDIT_TOKEN_PURPOSE), lifetime, clock)
+    download = AuditDownload(AuditLog(database, clock), policy, tokens, settings.base_url)
+    return AuditLogHandler(policy, download.link, settings.download_link_minutes, clock), download
 
 
 def _undeliverable(tickets: TicketDelivery | None, chat_refused: OnUndeliverable) -> OnUndeliverable:
@@ -176,6 +181,7 @@ def _outbox_worker(
     replies: ReplyDeliverer,
     tickets: TicketDelivery | None,
     undeliverable: OnUndeliverable,
+    clock: Clock,
 ) -> OutboxWorker:
     """The one worker that delivers the outbox; each channel's deliverer joins here."""
     deliverers: dict[OutboxChannel, Deliverer] = {
@@ -186,7 +192,9 @@ def _outbox_worker(
     if tickets is not None:
         deliverers[OutboxChannel.LINDESK] = tickets
     retry = RetryPolicy(settings.outbox_retry_base_seconds, settings.outbox_retry_max_seconds)
-    return OutboxWorker(database, deliverers, undeliverable, retry, on_delivered=notifications.delivered)
+    return OutboxWorker(
+        database, deliverers, undeliverable, retry, clock, on_delivered=notifications.delivered
+    )
 
 
 async def _freeze_startup_objects(_app: web.Application) -> None:

@@ -12,7 +12,7 @@ COMMANDS = (
     "**status** för att se hur dina beställningar går, eller **hjälp**. "
     "Har du alla uppgifter kan du skriva in dem i ett meddelande, eller skriva **formulär** "
     "och fylla i allt på en gång. För en skickad beställning: **ändra**, **avbeställ**, **vänta**, "
-    "**meddela** eller **historik** och referensen, t.ex. **ändra VT-2026-0042**."
+    "**meddela** eller **historik** och referensen (VT-…)."
 )
 NOT_UNDERSTOOD = "Det där förstod jag inte."
 APOLOGY = "Oj, något gick fel hos mig. Försök igen om en liten stund. Det du redan har svarat är sparat."

@@ -28,14 +28,20 @@ class TeamsChat(NamedChat):
     """A person in Microsoft Teams: channel `msteams`, an AAD object id, the tenant where Teams puts it."""
 
     def __init__(
-        self, app: RunningApp, person: tuple[str, str], tenant: str | None, conversation_id: str | None = None
+        self,
+        app: RunningApp,
+        person: tuple[str, str],
+        tenant: str | None,
+        conversation_id: str | None = None,
+        kind: str = "personal",
     ) -> None:
         user, name = person
         super().__init__(app.http, app.url, app.connector, user, conversation_id=conversation_id, name=name)
         self.tenant = tenant
+        self.kind = kind  # Teams' conversationType: "personal", "groupChat" or "channel" (a thread's too)
 
     def activity(self, text: str | None = None, **extra: Any) -> dict[str, Any]:
-        conversation: dict[str, Any] = {"id": self.conversation_id, "conversationType": "personal"}
+        conversation: dict[str, Any] = {"id": self.conversation_id, "conversationType": self.kind}
         teams: dict[str, Any] = {
             "channelId": "msteams",
             "from": {"id": f"29:1{self.user_id}", "name": self.name, "aadObjectId": self.user_id},
