@@ -77,5 +77,5 @@ def change_entry(event: OrderEvent) -> AuditEntry:
         reference=event.reference,
         channel=via.channel,
         conversation=via.conversation,
-        detail=event.kind,
+        detail=f"{event.kind}:{event.field}" if event.field else event.kind,  # never a value
     )

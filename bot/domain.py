@@ -235,6 +235,7 @@ class OrderEvent(Model):
     detail: str = ""
     actor_name: str = ""  # as the channel named them then: the history shows who
     source: str = ""  # the service desk's own id of what it sent (a comment), to apply it once
+    field: str = ""  # the part of the order changed (never its value): in the audit log too
 
 
 def format_reference(year: int, serial: int) -> str:

@@ -127,6 +127,7 @@ async def test_a_new_portkod_is_never_shown_in_the_teams_chat_but_reaches_the_de
     assert [row["dedupe_key"].split(":")[0] for row in desk] == ["ticket", "desk-update"]
     assert "8642" in desk[-1]["message"].text
     assert "8642" not in " ".join(audit)
+    assert "changed:portkod" in audit  # the field, never the value
 
 
 async def test_a_value_that_does_not_fit_changes_nothing(orders: OrderService) -> None:

@@ -26,7 +26,8 @@ def change_details(
 ) -> Change:
     """New details; the event names the field (`field`, in Swedish), never the values."""
     _require_changeable(order)
-    return change(order, actor, now, CHANGED, order.state, field, {"details": details})
+    made = change(order, actor, now, CHANGED, order.state, field, {"details": details})
+    return Change(order=made.order, event=made.event.model_copy(update={"field": field}))
 
 
 def cancel(order: Order, actor: TeamMember, reason: str, now: datetime) -> Change:
