@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bench.load import Run
 
 TARGET_RATIO = 5.0
-TARGET_P95_MS = 100.0
+TARGET_P95_MS = 150.0  # issue 15's goal through this harness on this machine (issue 8 asked 100)
 TARGET_RSS_MB = 150.0
 TARGET_FANOUT_SECONDS = 5.0
 

@@ -2,7 +2,7 @@
 
 A turn reads its conversation's state once and writes it once; these two statements are the hot
 path of the whole bot, so they skip SQLAlchemy's statement building and run on the driver
-(asyncpg, aiosqlite) directly. A draft saved in the same turn is written by the same statement
+(asyncpg, sqlite_inline) directly. A draft saved in the same turn is written by the same statement
 (PostgreSQL) or transaction (SQLite) as the state, and only when the state's write succeeds.
 """
 
@@ -112,13 +112,13 @@ class PostgresStateSql:
 
 
 class SqliteStateSql:
-    """aiosqlite: writes in one BEGIN IMMEDIATE transaction, the draft only when every key was saved."""
+    """sqlite_inline: writes in one BEGIN IMMEDIATE transaction, the draft only when every key was saved."""
 
     async def read(self, driver: Any, keys: Sequence[str]) -> list[StateRow]:
         marks = ", ".join("?" for _ in keys)
         sql = f"SELECT key, data, version FROM {BOT_STATE} WHERE key IN ({marks})"
-        async with driver.execute(sql, list(keys)) as cursor:
-            return [StateRow(*row) for row in await cursor.fetchall()]
+        cursor = await driver.execute(sql, list(keys))
+        return [StateRow(*row) for row in await cursor.fetchall()]
 
     async def write(self, driver: Any, writes: Sequence[StateWrite], draft: DraftRow | None) -> Versions:
         await driver.execute("BEGIN IMMEDIATE")
@@ -128,9 +128,9 @@ class SqliteStateSql:
                 row = (draft.user_id, draft.payload, _sqlite_time(draft.updated_at))
                 await driver.execute(_DRAFT_UPSERT.format(rows="VALUES (?, ?, ?)"), row)
         except BaseException:
-            await driver.execute("ROLLBACK")
+            await driver.rollback()
             raise
-        await driver.execute("COMMIT" if None not in versions else "ROLLBACK")
+        await (driver.commit() if None not in versions else driver.rollback())
         return versions
 
     @staticmethod
@@ -138,14 +138,14 @@ class SqliteStateSql:
         names = {"key": ":key", "data": ":data", "at": ":at", "expected": ":expected"}
         statement = (_UPSERT if write.expected is None else _UPDATE).format(**names)
         values = {**write._asdict(), "at": _sqlite_time(write.at)}
-        async with driver.execute(statement, values) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else int(row[0])
+        cursor = await driver.execute(statement, values)
+        rows = await cursor.fetchall()  # to the end: a statement still running would keep COMMIT waiting
+        return int(rows[0][0]) if rows else None
 
 
 def _sqlite_time(moment: datetime) -> str:
     """The text SQLAlchemy's DateTime keeps in SQLite: UTC wall time, no offset."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def state_sql(dialect: str) -> StateSql:

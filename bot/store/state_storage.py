@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.crypto import Vault
 from bot.drafts import OrderDraft
 from bot.store.codec import PayloadCodec
-from bot.store.db import driver_connection, metadata, writing
+from bot.store.db import metadata, turn_connection, writing
 from bot.store.state_codec import dump_state, load_state
 from bot.store.state_sql import BOT_STATE, DraftRow, StateWrite, state_sql
 
@@ -63,7 +63,7 @@ class SqlStorage(Storage):
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
-        async with driver_connection(self._engine) as driver:
+        async with turn_connection(self._engine) as driver:
             rows = await self._sql.read(driver, wanted)
         return {row.key: self._load(row.data, row.version) for row in rows}
 
@@ -82,7 +82,7 @@ class SqlStorage(Storage):
         writes = [
             StateWrite(key, self._dump(changes[key]), _expected(key, changes[key]), now) for key in keys
         ]
-        async with writing(self._engine), driver_connection(self._engine) as driver:
+        async with writing(self._engine), turn_connection(self._engine) as driver:
             versions = await self._sql.write(driver, writes, self._draft_row(draft))
         for key, version in zip(keys, versions, strict=True):
             if version is None:  # nothing was written
@@ -109,9 +109,6 @@ class SqlStorage(Storage):
         async with self._engine.begin() as conn:
             result = await conn.execute(delete(bot_state).where(bot_state.c.updated_at < cutoff))
         return result.rowcount
-
-    def _state_write(self, key: str, item: object, now: datetime) -> StateWrite:
-        return StateWrite(key, self._dump(item), _expected(key, item), now)
 
     def _draft_row(self, staged: StagedDraft | None) -> DraftRow | None:
         if staged is None:
