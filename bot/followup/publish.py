@@ -115,10 +115,7 @@ async def _remind_pause_end(uow: UnitOfWork, done: Published) -> None:
 async def _remind_question(uow: UnitOfWork, done: Published) -> None:
     """A working day after it was asked (or reopened), the orderer is reminded and the team told."""
     order = done.order
-    waiting = order.open_questions()
-    if not waiting:
-        return
-    question = waiting[-1] if done.event.kind == transitions.QUESTION else _reopened(order, done.event)
+    question = _waiting_question(done)
     due = one_working_day_after(done.now)
     key = f"{QUESTION_WAITS}:{order.reference}:{question.number}:{done.event_id}"
     team, orderer = question_waits_messages(order, question.number)
@@ -152,15 +149,16 @@ async def _open_questions(uow: UnitOfWork, done: Published) -> None:
     elif kind == transitions.ANSWER:
         await uow.questions.remove(order.reference, int(done.event.detail.partition(": ")[0]))
     elif kind in (transitions.QUESTION, transitions.ANSWER_WITHDRAWN):
-        question = (
-            order.open_questions()[-1] if kind == transitions.QUESTION else _reopened(order, done.event)
-        )
+        question = _waiting_question(done)
         await uow.questions.add(order, question.number, question.at)
 
 
-def _reopened(order: Order, event: OrderEvent) -> Question:
-    number = int(event.detail)
-    return next(question for question in order.questions if question.number == number)
+def _waiting_question(done: Published) -> Question:
+    """The question a QUESTION event asked, or the one an ANSWER_WITHDRAWN event opened again."""
+    if done.event.kind == transitions.QUESTION:
+        return done.order.questions[-1]
+    number = int(done.event.detail)
+    return next(question for question in done.order.questions if question.number == number)
 
 
 def answer_keys(event_id: int) -> list[str]:

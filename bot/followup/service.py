@@ -80,17 +80,15 @@ class FollowUpService:
         check = self._access(actor, "undo")
 
         async def undoable(uow: UnitOfWork, order: Order) -> None:
+            """Allowed, and within the window: what the answer set going is withdrawn with it."""
             await check(uow, order)
-            number, event_id = await self._recent_answer(uow, order, actor)
-            for prefix in answer_keys(event_id):
+            for prefix in answer_keys(await self._recent_answer(uow, order, actor)):
                 await uow.outbox.withdraw(reference, prefix)
-            undone[:] = [number]
 
-        undone: list[int] = []
         return await applied(
             self.database,
             reference,
-            lambda order, now: transitions.withdraw_answer(order, actor, undone[0], now),
+            lambda order, now: transitions.withdraw_answer(order, actor, now),
             self.clock(),
             undoable,
         )
@@ -164,19 +162,15 @@ class FollowUpService:
 
         return check
 
-    async def _recent_answer(self, uow: UnitOfWork, order: Order, actor: TeamMember) -> tuple[int, int]:
-        """(question number, event id) of `actor`'s answer still within the undo window."""
+    async def _recent_answer(self, uow: UnitOfWork, order: Order, actor: TeamMember) -> int:
+        """The event id of `actor`'s answer that stands and is still within the undo window."""
         found = await uow.events.latest(order.reference, transitions.ANSWER, actor.user_id)
-        if found is None:
+        question = transitions.latest_answered(order, actor)
+        if found is None or question is None or question.answer is None or question.answer.at != found[1].at:
             raise NotAllowed(texts.UNDO_NOTHING)
-        event_id, event = found
-        number = int(event.detail.partition(": ")[0])
-        question = next((q for q in order.questions if q.number == number), None)
-        if question is None or question.answer is None or question.answer.at != event.at:
-            raise NotAllowed(texts.UNDO_NOTHING)
-        if self.clock() >= event.at + timedelta(seconds=self.undo_seconds):
+        if self.clock() >= question.answer.at + timedelta(seconds=self.undo_seconds):
             raise NotAllowed(texts.UNDO_TOO_LATE.format(reference=order.reference))
-        return number, event_id
+        return found[0]
 
     async def _audit_refusal(self, actor: TeamMember, reference: str, what: str) -> None:
         via = current_via()

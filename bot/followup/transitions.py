@@ -68,14 +68,20 @@ def answer(order: Order, actor: TeamMember, text: str, number: int | None, now: 
     return change(order, actor, now, ANSWER, order.state, detail, {"questions": _replaced(order, answered)})
 
 
-def withdraw_answer(order: Order, actor: TeamMember, number: int, now: datetime) -> Change:
-    """`actor` takes their answer to question `number` back: the question is open again."""
-    question = next((q for q in order.questions if q.number == number), None)
-    if question is None or question.answer is None or question.answer.by.user_id != actor.user_id:
+def withdraw_answer(order: Order, actor: TeamMember, now: datetime) -> Change:
+    """`actor` takes their latest answer back: its question is open again."""
+    question = latest_answered(order, actor)
+    if question is None:
         raise NotAllowed(texts.UNDO_NOTHING)
     reopened = question.model_copy(update={"answer": None})
     questions = {"questions": _replaced(order, reopened)}
-    return change(order, actor, now, ANSWER_WITHDRAWN, order.state, str(number), questions)
+    return change(order, actor, now, ANSWER_WITHDRAWN, order.state, str(question.number), questions)
+
+
+def latest_answered(order: Order, actor: TeamMember) -> Question | None:
+    """The question `actor` answered last, if an answer of theirs stands."""
+    answers = [(q.answer.at, q) for q in order.questions if q.answer and q.answer.by.user_id == actor.user_id]
+    return max(answers, key=lambda pair: pair[0])[1] if answers else None
 
 
 def desk_comment(order: Order, desk: TeamMember, text: str, now: datetime, source: str = "") -> Change:
