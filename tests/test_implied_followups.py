@@ -36,6 +36,8 @@ DATA = Path(__file__).parent / "data"
             ChangeField.ADDRESS,
             {"street": "Ågatan 3", "postnummer": "582 22", "ort": "Linköping"},
         ),
+        ("VT-2026-0042 nyckeln är hämtad nu", ChangeField.KEY, {"key_collected": True}),
+        ("VT-2026-0042 nyckeln e inte hämtad än, kommer imorgon", ChangeField.KEY, {"key_collected": False}),
         (
             "VT-2026-0042 vi har hämtat tagg till ytterdörren",
             ChangeField.OUTER_DOOR,
@@ -84,6 +86,7 @@ def test_a_word_for_waiting_with_a_date_is_a_pause(text: str, until: date) -> No
         "Har VT-2026-0042 fått larmet till Ågatan 3, 582 22 Linköping?",  # nothing said to be new
         "VT-2026-0042 ring mig på 070-174 06 50 om något",  # a number, but not said to be the brukare's
         "VT-2026-0042 portkoden funkar inte, ny kod 4455?",  # a fault to report first
+        "Har ni hämtat nyckeln till VT-2026-0042?",  # a question says nothing new
     ],
 )
 def test_anything_less_is_not_read_as_a_change_or_a_pause(text: str) -> None:

@@ -20,6 +20,8 @@ from bot.language.extraction import extract
 from bot.language.followup_commands import FollowUpCommand, FollowUpVerb
 from bot.language.lexicon import fold_keep_length
 from bot.language.pause_dates import read_pause, says_until
+from bot.texts import CHANGE_KEY_COLLECTED as KEY_COLLECTED
+from bot.texts import CHANGE_KEY_NOT_COLLECTED as KEY_NOT_COLLECTED
 from bot.texts import CHANGE_TAG_COLLECTED as TAG_COLLECTED
 from bot.texts import CHANGE_TAG_MISSING as TAG_MISSING
 from bot.texts import CHANGE_TAG_NOT_NEEDED as TAG_NOT_NEEDED
@@ -32,6 +34,9 @@ FAULTS = re.compile(r"\b(?:" + "|".join(_WORDS["faults"]) + r")\b")
 CHANGE_CUES = frozenset(_WORDS["change_cues"])
 PHONE_WORDS = frozenset(_WORDS["phone_words"])
 ADDRESS = ("street", "postnummer", "ort")
+KEY_WORDS = frozenset(_WORDS["key_words"])
+COLLECTED = frozenset(_WORDS["collected"])
+NOT_WORDS = frozenset(_WORDS["not_words"])
 
 
 def implied_followup(text: str, today: date) -> FollowUpCommand | None:
@@ -72,8 +77,13 @@ def _is_change(rest: str, today: date) -> bool:
 
 def _value_in_sentence(rest: str, today: date) -> str:
     """'brukaren har flyttat till Ågatan 3, 582 22 Linköping' -> 'adress Ågatan 3, 582 22 Linköping':
-    a new phone, address or tag found by the order reader, with a word saying it is new; else ''."""
+    a new phone, address or tag found by the order reader, with a word saying it is new, or the key
+    said to be collected (or not); else ''."""
+    if rest.rstrip().endswith("?"):
+        return ""  # 'har ni hämtat nyckeln?' asks; it says nothing new
     words = set(fold_keep_length(rest).replace(",", " ").replace(":", " ").split())
+    if words & KEY_WORDS and words & COLLECTED:
+        return f"nyckel {KEY_NOT_COLLECTED if words & NOT_WORDS else KEY_COLLECTED}"
     if not words & CHANGE_CUES:
         return ""
     found = extract(rest, today)
