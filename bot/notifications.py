@@ -48,27 +48,52 @@ def team_unreachable(order: Order) -> Message:
     )
 
 
-async def to_team(uow: UnitOfWork, key: str, message: Message, reference: str, now: datetime) -> None:
-    """Queue `message` for every team conversation, once per `key`."""
-    await to_conversations(uow, await uow.conversations.team_channels(), key, message, reference, now)
+async def to_team(
+    uow: UnitOfWork,
+    key: str,
+    message: Message,
+    reference: str,
+    now: datetime,
+    *,
+    channel: OutboxChannel = OutboxChannel.CHAT,
+    due: datetime | None = None,
+) -> None:
+    """Queue `message` for every team conversation, once per `key`, due at `due` (None: now)."""
+    team = await uow.conversations.team_channels()
+    await to_conversations(uow, team, key, message, reference, now, channel=channel, due=due)
 
 
 async def to_conversations(
-    uow: UnitOfWork, conversations: list[str], key: str, message: Message, reference: str, now: datetime
+    uow: UnitOfWork,
+    conversations: list[str],
+    key: str,
+    message: Message,
+    reference: str,
+    now: datetime,
+    *,
+    channel: OutboxChannel = OutboxChannel.CHAT,
+    due: datetime | None = None,
 ) -> None:
     """Queue `message` for each of `conversations` (the team's, read earlier), once per `key`."""
     for conversation in conversations:
-        await uow.outbox.add(
-            f"{key}:{conversation}", OutboxChannel.CHAT, conversation, message, now, reference
-        )
+        await uow.outbox.add(f"{key}:{conversation}", channel, conversation, message, now, reference, due)
 
 
-async def tell_orderer(uow: UnitOfWork, order: Order, key: str, message: Message, now: datetime) -> None:
-    """Queue `message` for the orderer's conversation, once per `key`."""
+async def tell_orderer(
+    uow: UnitOfWork,
+    order: Order,
+    key: str,
+    message: Message,
+    now: datetime,
+    *,
+    channel: OutboxChannel = OutboxChannel.CHAT,
+    due: datetime | None = None,
+) -> None:
+    """Queue `message` for the orderer's conversation, once per `key`, due at `due` (None: now)."""
     conversation = order.orderer_conversation
     if conversation:
         key = f"{key}{ORDERER_SUFFIX}"
-        await uow.outbox.add(key, OutboxChannel.CHAT, conversation, message, now, order.reference)
+        await uow.outbox.add(key, channel, conversation, message, now, order.reference, due)
 
 
 async def undeliverable(uow: UnitOfWork, item: OutboxItem) -> None:

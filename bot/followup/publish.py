@@ -61,11 +61,8 @@ async def _to_team(uow: UnitOfWork, done: Published) -> None:
         return
     card = team_card(done.order, local(done.now).date())
     message = Message(text=line, thread=ThreadPost.REPLY, root_card=card)
-    for conversation in await uow.conversations.team_channels():
-        key = f"event:{done.event_id}:{conversation}"
-        await uow.outbox.add(
-            key, OutboxChannel.CHAT, conversation, message, done.now, done.order.reference, done.due
-        )
+    key = f"event:{done.event_id}"
+    await notifications.to_team(uow, key, message, done.order.reference, done.now, due=done.due)
 
 
 async def _to_orderer(uow: UnitOfWork, done: Published) -> None:
@@ -107,9 +104,7 @@ async def _remind_pause_end(uow: UnitOfWork, done: Published) -> None:
     assert pause is not None
     due = morning_of(pause.until)
     key = f"{PAUSE_END}:{order.reference}:{done.event_id}"
-    team, orderer = pause_end_messages(order)
-    await _remind_team(uow, key, team, order.reference, done.now, due)
-    await _remind_orderer(uow, order, key, orderer, done.now, due)
+    await _remind(uow, order, key, pause_end_messages(order), done.now, due)
 
 
 async def _remind_question(uow: UnitOfWork, done: Published) -> None:
@@ -118,27 +113,22 @@ async def _remind_question(uow: UnitOfWork, done: Published) -> None:
     question = _waiting_question(done)
     due = one_working_day_after(done.now)
     key = f"{QUESTION_WAITS}:{order.reference}:{question.number}:{done.event_id}"
-    team, orderer = question_waits_messages(order, question.number)
-    await _remind_team(uow, key, team, order.reference, done.now, due)
-    await _remind_orderer(uow, order, key, orderer, done.now, due)
+    await _remind(uow, order, key, question_waits_messages(order, question.number), done.now, due)
 
 
-async def _remind_team(
-    uow: UnitOfWork, key: str, message: Message, reference: str, now: datetime, due: datetime
+async def _remind(
+    uow: UnitOfWork,
+    order: Order,
+    key: str,
+    messages: tuple[Message, Message],
+    now: datetime,
+    due: datetime,
 ) -> None:
-    for conversation in await uow.conversations.team_channels():
-        await uow.outbox.add(
-            f"{key}:{conversation}", OutboxChannel.REMINDER, conversation, message, now, reference, due
-        )
-
-
-async def _remind_orderer(
-    uow: UnitOfWork, order: Order, key: str, message: Message, now: datetime, due: datetime
-) -> None:
-    conversation = order.orderer_conversation
-    if conversation:
-        key = f"{key}{notifications.ORDERER_SUFFIX}"
-        await uow.outbox.add(key, OutboxChannel.REMINDER, conversation, message, now, order.reference, due)
+    """The team's and the orderer's reminder, due at `due`, once per `key`."""
+    team, orderer = messages
+    reminder = OutboxChannel.REMINDER
+    await notifications.to_team(uow, key, team, order.reference, now, channel=reminder, due=due)
+    await notifications.tell_orderer(uow, order, key, orderer, now, channel=reminder, due=due)
 
 
 async def _open_questions(uow: UnitOfWork, done: Published) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 
 from bot import texts
@@ -85,41 +87,30 @@ class FollowUpService:
             for prefix in answer_keys(await self._recent_answer(uow, order, actor)):
                 await uow.outbox.withdraw(reference, prefix)
 
-        return await applied(
-            self.database,
-            reference,
-            lambda order, now: transitions.withdraw_answer(order, actor, now),
-            self.clock(),
-            undoable,
-        )
+        async with self._audited(actor, reference, "undo"):
+            return await applied(
+                self.database,
+                reference,
+                lambda order, now: transitions.withdraw_answer(order, actor, now),
+                self.clock(),
+                undoable,
+            )
 
     async def history(self, reference: str, actor: TeamMember) -> tuple[Order, list[OrderEvent]]:
         """The order and its events, oldest first, for its unit and the team."""
-        check = self._access(actor, "history")
-        try:
-            async with self.database.transaction() as uow:
-                order = await uow.orders.by_reference(reference)
-                if order is None:
-                    raise NotAllowed(texts.ORDER_NOT_FOUND.format(reference=reference))
-                await check(uow, order)
-                return order, await uow.events.for_order(reference)
-        except Refused:
-            await self._audit_refusal(actor, reference, "history")
-            raise
+        order = await self.check(reference, actor, "history", changing=False)
+        async with self.database.statements() as uow:
+            return order, await uow.events.for_order(reference)
 
     async def check(self, reference: str, actor: TeamMember, what: str, changing: bool) -> Order:
         """The order, if `actor` may act on it now (and, `changing`, it may still change): before the bot
         asks for more, so nobody is asked for a reason only to be refused. Refusals are audited."""
         access = self._access(actor, what)
-        try:
-            async with self.database.statements() as uow:
-                order = await uow.orders.by_reference(reference)
-                if order is None:
-                    raise NotAllowed(texts.ORDER_NOT_FOUND.format(reference=reference))
-                await access(uow, order)
-        except Refused:
-            await self._audit_refusal(actor, reference, what)
-            raise
+        async with self._audited(actor, reference, what), self.database.statements() as uow:
+            order = await uow.orders.by_reference(reference)
+            if order is None:
+                raise NotAllowed(texts.ORDER_NOT_FOUND.format(reference=reference))
+            await access(uow, order)
         if changing and order.state not in transitions.CHANGEABLE:
             raise NotAllowed(texts.REFUSE_CHANGE_STATE.format(reference=reference))
         return order
@@ -142,10 +133,16 @@ class FollowUpService:
     async def _apply(
         self, reference: str, actor: TeamMember, transition: Transition, what: str, undo_seconds: float = 0
     ) -> Order:
-        try:
+        async with self._audited(actor, reference, what):
             return await applied(
                 self.database, reference, transition, self.clock(), self._access(actor, what), undo_seconds
             )
+
+    @asynccontextmanager
+    async def _audited(self, actor: TeamMember, reference: str, what: str) -> AsyncIterator[None]:
+        """A refusal raised within is written to the audit log, then raised on."""
+        try:
+            yield
         except Refused:
             await self._audit_refusal(actor, reference, what)
             raise

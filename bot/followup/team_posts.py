@@ -91,8 +91,9 @@ def _standing(order: Order, today: date) -> Facts:
     if pause is not None:
         until = texts.date_text(pause.until)
         facts.append((texts.LABEL_PAUSED, texts.VALUE_PAUSED.format(until=until, reason=pause.reason)))
-    if waiting_text(order):
-        facts.append((texts.LABEL_QUESTION, waiting_text(order)))
+    waiting = waiting_text(order)
+    if waiting:
+        facts.append((texts.LABEL_QUESTION, waiting))
     return facts
 
 

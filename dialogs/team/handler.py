@@ -94,8 +94,8 @@ class TeamHandler:
             command = replace(command, reference=await thread_reference(context, self.threads))
         member = _member(context)
         team = self.policy.is_team(member.user_id)
-        if _not_ours(command, team, in_dialog) or (not team and command.verb is Verb.CANCEL):
-            return False  # staff who write 'makulera VT-…' mean their own cancellation (dialogs/followup)
+        if _not_ours(command, team, in_dialog):
+            return False
         if not team:
             await context.send_activity(texts.REFUSE_NOT_TEAM)
         elif _incomplete(command):
@@ -193,10 +193,11 @@ def _incomplete(command: TeamCommand) -> bool:
 
 
 def _not_ours(command: TeamCommand, team: bool, in_dialog: bool) -> bool:
-    """Mid-order, a staff member's words are answers; 'hjälp' or a bare 'klar' is for the order, too."""
+    """Mid-order, a staff member's words are answers; 'hjälp' or a bare 'klar' is for the order, too;
+    staff who write 'makulera VT-…' mean their own cancellation (dialogs/followup)."""
     generic = _incomplete(command) or command.verb is Verb.HELP
     if not team:
-        return in_dialog or generic
+        return in_dialog or generic or command.verb is Verb.CANCEL
     return in_dialog and generic
 
 

@@ -39,8 +39,8 @@ def _standing(order: Order, today: date) -> str:
     pause = order.paused_on(today)
     if pause is not None:
         parts.append(texts.STATUS_PAUSED.format(until=texts.date_text(pause.until)))
-    parts += [waiting_text(order)] if waiting_text(order) else []
-    return ", ".join(parts)
+    parts.append(waiting_text(order))
+    return ", ".join(part for part in parts if part)
 
 
 def details_title(order: Order) -> str:
