@@ -18,7 +18,7 @@ from bot.language.answers import Rejected
 from bot.language.corrections import parse_correction
 from bot.language.extraction import extract
 from bot.language.followup_commands import FollowUpCommand, FollowUpVerb
-from bot.language.lexicon import fold_keep_length
+from bot.language.lexicon import fold_keep_length, words_regex
 from bot.language.pause_dates import read_pause, says_until
 from bot.texts import CHANGE_KEY_COLLECTED as KEY_COLLECTED
 from bot.texts import CHANGE_KEY_NOT_COLLECTED as KEY_NOT_COLLECTED
@@ -29,8 +29,8 @@ from bot.texts import CHANGE_TAG_NOT_NEEDED as TAG_NOT_NEEDED
 _WORDS = tomllib.loads((Path(__file__).parent / "implied_followups.toml").read_text(encoding="utf-8"))
 BEFORE_REFERENCE = "|".join(_WORDS["before_reference"])
 NEW_WORDS = tuple(_WORDS["new"])
-WAITING = re.compile(r"\b(?:" + "|".join(_WORDS["waiting"]) + r")\b")
-FAULTS = re.compile(r"\b(?:" + "|".join(_WORDS["faults"]) + r")\b")
+WAITING = words_regex(_WORDS["waiting"])
+FAULTS = words_regex(_WORDS["faults"])
 CHANGE_CUES = frozenset(_WORDS["change_cues"])
 PHONE_WORDS = frozenset(_WORDS["phone_words"])
 ADDRESS = ("street", "postnummer", "ort")
