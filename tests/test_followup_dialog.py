@@ -144,3 +144,18 @@ async def test_a_new_value_written_plainly_is_a_change_and_a_fault_is_still_for_
     assert fault == [texts.OTHER_MATTERS]
     assert "Vilket ärende" not in no_order[0]
     assert cancel == [texts.CANCEL_NEED_REFERENCE]
+
+
+async def test_hurried_words_change_and_pause_an_order(bot: RunningBot, chat: Chat) -> None:
+    reference = await filed(bot)
+    code = await chat.say(f"hej, {reference} har fått ny kod 9911")
+    await chat.say(f"ändra {reference}")
+    await chat.say("tfn")
+    phone = await chat.say("0701740688")
+    paused = await chat.say(f"kan ni skjuta på {reference} en vecka? hon är på korttids")
+    order = await bot.orders.get(reference)
+    assert code[0].startswith(f"Ändrat i **{reference}**: portkod är nu 9911")
+    assert phone[0].startswith(f"Ändrat i **{reference}**: telefon är nu 070-174 06 88")
+    assert order is not None and order.details.brukare.portkod == "9911"
+    assert order.handling.pause is not None and order.handling.pause.reason == "hon är på korttids"
+    assert "vilar till 3 december 2026" in paused[0]

@@ -17,6 +17,7 @@ from bot.drafts import ContactDraft
 from bot.identity import format_phone
 from bot.language import answers
 from bot.language.answers import Rejected
+from bot.language.corrections import FIELDS as CORRECTION_FIELDS
 from bot.language.corrections import parse_correction
 from bot.language.words import fold
 
@@ -77,6 +78,14 @@ def choices(field: ChangeField) -> list[str]:
     if field is ChangeField.OUTER_DOOR:
         return list(OUTER_DOOR_CHOICES)
     return []
+
+
+def field_named(text: str) -> ChangeField:
+    """The part `text` names, in any of the words staff use for it ('tfn', 'koden', 'taggen'), or
+    chosen among the offered names; raises Rejected with the choices."""
+    folded = fold(text).strip(" .,:;!?")
+    named = _own_field(folded) or _corrected_field(folded)
+    return named or ChangeField(answers.choice(text, [field.value for field in ChangeField]))
 
 
 def read_change(text: str, today: date) -> DetailsChange | None:
@@ -178,6 +187,13 @@ def _own_field(folded: str) -> ChangeField | None:
     if folded in OUTER_DOOR_WORDS:
         return ChangeField.OUTER_DOOR
     return None
+
+
+def _corrected_field(folded: str) -> ChangeField | None:
+    """The part a field word of bot/language/corrections.toml names, if it may change after filing."""
+    names = CORRECTION_FIELDS.get(folded, ())
+    found = {CORRECTED.get(name) for name in names}
+    return found.pop() if len(found) == 1 else None
 
 
 def _field_of(fields: tuple[str, ...]) -> ChangeField:

@@ -29,6 +29,7 @@ from bot.texts import CHANGE_TAG_NOT_NEEDED as TAG_NOT_NEEDED
 _WORDS = tomllib.loads((Path(__file__).parent / "implied_followups.toml").read_text(encoding="utf-8"))
 BEFORE_REFERENCE = "|".join(_WORDS["before_reference"])
 NEW_WORDS = tuple(_WORDS["new"])
+_WORD = re.compile(r"\w+")
 WAITING = words_regex(_WORDS["waiting"])
 FAULTS = words_regex(_WORDS["faults"])
 CHANGE_CUES = frozenset(_WORDS["change_cues"])
@@ -48,9 +49,7 @@ def implied_followup(text: str, today: date) -> FollowUpCommand | None:
     rest = _without_reference(text, match)
     if FAULTS.search(fold_keep_length(rest)):
         return None  # a fault to report to the team, not a change
-    if _is_change(rest, today):
-        return FollowUpCommand(FollowUpVerb.CHANGE, reference, _without_new(rest))
-    found = _value_in_sentence(rest, today)
+    found = _field_and_value(rest, today) or _value_in_sentence(rest, today)
     if found:
         return FollowUpCommand(FollowUpVerb.CHANGE, reference, found)
     if WAITING.search(fold_keep_length(rest)) and _has_date(rest, today):
@@ -64,15 +63,17 @@ def _without_reference(text: str, match: re.Match[str]) -> str:
     return " ".join(f"{before.rstrip()} {text[match.end() :].lstrip(' :,-')}".split())
 
 
-def _without_new(rest: str) -> str:
-    """'ny portkod: 4455' names the field 'portkod'."""
-    first, _, others = rest.partition(" ")
-    return others if fold_keep_length(first) in NEW_WORDS else rest
-
-
-def _is_change(rest: str, today: date) -> bool:
-    correction = parse_correction(f"ändra {_without_new(rest)}", today)
-    return correction is not None and correction.error is None and bool(correction.values)
+def _field_and_value(rest: str, today: date) -> str:
+    """A field and a value that fits, as corrections read them: the sentence itself ('portkoden är
+    ändrad till 4455'), or what follows a word saying it is new ('har fått ny kod 9911'); else ''."""
+    after_new = [
+        rest[match.end() :] for match in _WORD.finditer(rest) if fold_keep_length(match[0]) in NEW_WORDS
+    ]
+    for candidate in (rest, *after_new):
+        correction = parse_correction(f"ändra {candidate.strip(' :,')}", today)
+        if correction is not None and correction.error is None and correction.values:
+            return candidate.strip(" :,")
+    return ""
 
 
 def _value_in_sentence(rest: str, today: date) -> str:

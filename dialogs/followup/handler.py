@@ -14,6 +14,7 @@ from bot.followup.fields import (
     DetailsChange,
     ValueRejected,
     choices,
+    field_named,
     read_change,
     read_value,
     shown,
@@ -295,11 +296,14 @@ class FollowUpHandler:
             await self.actions[pending.verb](context, actor, FollowUpCommand(pending.verb, reference, text))
 
     async def _field_chosen(self, context: TurnContext, pending: Pending, text: str) -> None:
-        field = ChangeField(answers.choice(text, [field.value for field in ChangeField]))
-        await self.pending.keep(
-            context, pending.model_copy(update={"step": Step.VALUE, "field": field.value})
+        """The part to change, named in any of staff's words; a value written with it
+        ('telefon 070-…') is taken at once."""
+        argument = text if read_change(text, self.service.today()) is not None else field_named(text).value
+        await self._change(
+            context,
+            await self._actor(context),
+            FollowUpCommand(FollowUpVerb.CHANGE, pending.reference, argument),
         )
-        await context.send_activity(messages.question(texts.CHANGE_ASK_VALUE[field], choices(field)))
 
     async def _changed(
         self, context: TurnContext, actor: TeamMember, reference: str, change: DetailsChange
